@@ -1,0 +1,85 @@
+package com.trueftp.admin;
+
+import com.trueftp.aws.AwsModule;
+import com.trueftp.aws.TableSpec;
+import com.trueftp.aws.Tables;
+import com.trueftp.config.Config;
+import com.trueftp.json.Json;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where admin commands act: the running local stack (its data directory says where its emulators
+ * listen) or a deployed stack (its CloudFormation outputs name the tables; the default AWS credential
+ * chain signs the calls).
+ */
+record AdminTarget(Config config, DynamoDbClient dynamo) implements AutoCloseable {
+    static AdminTarget local(Path dataDir) {
+        Path file = dataDir.resolve("local-stack.json");
+        Map<String, Object> stack;
+        try {
+            stack = Json.readObject(Files.readString(file));
+        } catch (IOException e) {
+            throw new AdminException("no local stack is running for " + dataDir.toAbsolutePath()
+                    + ": start it with ./trueftp local" + (dataDir.toString().equals(".trueftp/local") ? "" : " --data " + dataDir));
+        }
+        Object pid = stack.get("pid");
+        if (pid instanceof Number n && ProcessHandle.of(n.longValue()).map(p -> !p.isAlive()).orElse(true)) {
+            throw new AdminException("the local stack for " + dataDir.toAbsolutePath()
+                    + " is no longer running: start it with ./trueftp local");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> settings = (Map<String, String>) stack.get("settings");
+        Config config = Config.of(settings);
+        DynamoDbClient dynamo = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(config.require(Config.REGION)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        settings.get("aws.accessKeyId"), settings.get("aws.secretAccessKey"))))
+                .endpointOverride(URI.create(config.require(Config.DYNAMODB_ENDPOINT)))
+                .overrideConfiguration(AwsModule.overrides())
+                .build();
+        return new AdminTarget(config, dynamo);
+    }
+
+    static AdminTarget stack(String stackName) {
+        Map<String, String> outputs = new HashMap<>();
+        try (CloudFormationClient cloudFormation = CloudFormationClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            for (Output o : cloudFormation.describeStacks(b -> b.stackName(stackName)).stacks().get(0).outputs()) {
+                outputs.put(o.outputKey(), o.outputValue());
+            }
+        } catch (CloudFormationException e) {
+            throw new AdminException("cannot read stack " + stackName + ": " + e.awsErrorDetails().errorMessage());
+        }
+        Map<String, String> settings = new HashMap<>();
+        for (TableSpec table : Tables.ALL) {
+            String name = outputs.get(table.outputKey());
+            if (name == null) {
+                throw new AdminException("stack " + stackName + " has no output " + table.outputKey()
+                        + ": is it a TrueFTP stack?");
+            }
+            settings.put(table.nameVariable(), name);
+        }
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return new AdminTarget(Config.of(settings), dynamo);
+    }
+
+    @Override
+    public void close() {
+        dynamo.close();
+    }
+}

@@ -1,0 +1,20 @@
+package com.trueftp.account;
+
+import com.trueftp.aws.AwsModule;
+import com.trueftp.aws.ClockModule;
+import com.trueftp.config.Config;
+import dagger.BindsInstance;
+import dagger.Component;
+
+import javax.inject.Singleton;
+
+@Singleton
+@Component(modules = {AwsModule.class, ClockModule.class})
+interface AccountComponent {
+    AccountEndpoint endpoint();
+
+    @Component.Factory
+    interface Factory {
+        AccountComponent create(@BindsInstance Config config);
+    }
+}

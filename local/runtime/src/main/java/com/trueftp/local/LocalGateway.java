@@ -1,0 +1,253 @@
+package com.trueftp.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.trueftp.http.LambdaFunction;
+import com.trueftp.http.Route;
+import com.trueftp.http.Routes;
+import com.trueftp.json.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A local stand-in for API Gateway: for each HTTP request it does what the deployed REST API does —
+ * route by the route table, run the REQUEST authorizer (results cached per token for the configured
+ * TTL), build the same REST v1 proxy event, invoke the route's handler and write its response.
+ * Handlers are created through their public no-arg constructors on first use, as Lambda does.
+ * The gateway's own answers use the JSON bodies that the stack's gateway responses define.
+ */
+public final class LocalGateway implements AutoCloseable {
+    static final String STAGE = "local";
+    static final String API_ID = "local";
+    static final String AWS_ACCOUNT = "000000000000";
+    /** API Gateway's REST payload limit. */
+    static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Duration authCacheTtl;
+    private final LogLevel logLevel;
+    private final Map<LambdaFunction, Object> handlers = new ConcurrentHashMap<>();
+    private final Map<String, CachedPolicy> authCache = new ConcurrentHashMap<>();
+
+    private record CachedPolicy(IamPolicyResponseV1 policy, Instant expires) {
+    }
+
+    private LocalGateway(HttpServer server, ExecutorService executor, Duration authCacheTtl, LogLevel logLevel) {
+        this.server = server;
+        this.executor = executor;
+        this.authCacheTtl = authCacheTtl;
+        this.logLevel = logLevel;
+    }
+
+    /** Starts on 127.0.0.1; port 0 picks a free one. */
+    public static LocalGateway start(int port, Duration authCacheTtl, LogLevel logLevel) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+        ExecutorService executor = Executors.newFixedThreadPool(32);
+        LocalGateway gateway = new LocalGateway(server, executor, authCacheTtl, logLevel);
+        server.createContext("/", gateway::serve);
+        server.setExecutor(executor);
+        server.start();
+        return gateway;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + Routes.BASE_PATH;
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Answer answer;
+            try {
+                answer = dispatch(exchange);
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+                answer = Answer.error(502, "internal server error");
+            }
+            write(exchange, answer);
+        }
+    }
+
+    private Answer dispatch(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        Optional<Routes.Match> match = Routes.match(path);
+        if (match.isEmpty()) {
+            return Answer.error(404, "no such endpoint");
+        }
+        byte[] body = readBody(exchange.getRequestBody());
+        if (body == null) {
+            return Answer.error(413, "request body too large");
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+        Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
+
+        String authorization = first(headers, "Authorization");
+        if (authorization == null || authorization.isBlank()) {
+            return Answer.error(401, "missing, invalid or expired token"); // identity source absent
+        }
+        String methodArn = "arn:aws:execute-api:us-east-1:" + AWS_ACCOUNT + ":" + API_ID + "/" + STAGE + "/"
+                + method + path;
+        IamPolicyResponseV1 policy;
+        try {
+            policy = authorize(authorization, methodArn, method, path, match.get(), headers, query);
+        } catch (RuntimeException e) {
+            if ("Unauthorized".equals(e.getMessage())) {
+                return Answer.error(401, "missing, invalid or expired token");
+            }
+            return Answer.error(503, "service temporarily unavailable, retry shortly"); // AUTHORIZER_FAILURE
+        }
+        if (!PolicyCheck.allows(policy, methodArn)) {
+            return Answer.error(403, "access denied");
+        }
+
+        // Every method of a known resource reaches its function (ANY in the stack), which answers 405 itself.
+        Route route = match.get().route(method).orElse(match.get().routes().get(0));
+        APIGatewayProxyRequestEvent event = ProxyEvents.request(method, path, match.get(), headers, query, body,
+                policy, STAGE, API_ID, AWS_ACCOUNT);
+        APIGatewayProxyResponseEvent response = invoke(route.function(), event);
+        return Answer.of(response);
+    }
+
+    private IamPolicyResponseV1 authorize(String authorization, String methodArn, String method, String path,
+                                          Routes.Match match, Map<String, List<String>> headers,
+                                          Map<String, List<String>> query) {
+        CachedPolicy cached = authCache.get(authorization);
+        if (cached != null && Instant.now().isBefore(cached.expires())) {
+            return cached.policy();
+        }
+        APIGatewayCustomAuthorizerEvent event = ProxyEvents.authorizerRequest(methodArn, method, path, match,
+                headers, query, STAGE, API_ID, AWS_ACCOUNT);
+        @SuppressWarnings("unchecked")
+        RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> authorizer =
+                (RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1>) handler(LambdaFunction.AUTHORIZER);
+        IamPolicyResponseV1 policy = authorizer.handleRequest(event, new LocalContext("authorizer", logLevel));
+        if (!authCacheTtl.isZero()) {
+            authCache.put(authorization, new CachedPolicy(policy, Instant.now().plus(authCacheTtl)));
+        }
+        return policy;
+    }
+
+    private APIGatewayProxyResponseEvent invoke(LambdaFunction function, APIGatewayProxyRequestEvent event) {
+        @SuppressWarnings("unchecked")
+        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
+                (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>) handler(function);
+        return handler.handleRequest(event, new LocalContext(function.id(), logLevel));
+    }
+
+    private Object handler(LambdaFunction function) {
+        return handlers.computeIfAbsent(function, f -> {
+            try {
+                return Class.forName(f.handler()).getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot create handler " + f.handler(), e);
+            }
+        });
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+        return body.length > MAX_PAYLOAD_BYTES ? null : body;
+    }
+
+    static Map<String, List<String>> parseQuery(String rawQuery) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return query;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return query;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return s; // API Gateway passes undecodable escapes through as they are
+        }
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+    }
+
+    private static void write(HttpExchange exchange, Answer answer) throws IOException {
+        answer.headers().forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
+        byte[] body = answer.body();
+        boolean empty = body.length == 0;
+        exchange.sendResponseHeaders(answer.status(), empty ? -1 : body.length);
+        if (!empty) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** An HTTP answer, from a handler's response event or from the gateway itself. */
+    record Answer(int status, Map<String, List<String>> headers, byte[] body) {
+        static Answer error(int status, String message) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", List.of("application/json; charset=utf-8"));
+            headers.put("X-Request-Id", List.of(UUID.randomUUID().toString()));
+            return new Answer(status, headers, Json.write(Map.of("error", message)).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Answer of(APIGatewayProxyResponseEvent response) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            if (response.getHeaders() != null) {
+                response.getHeaders().forEach((k, v) -> headers.put(k, List.of(v)));
+            }
+            if (response.getMultiValueHeaders() != null) {
+                response.getMultiValueHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
+            }
+            String body = response.getBody();
+            byte[] bytes = body == null ? new byte[0]
+                    : Boolean.TRUE.equals(response.getIsBase64Encoded()) ? Base64.getDecoder().decode(body)
+                    : body.getBytes(StandardCharsets.UTF_8);
+            return new Answer(response.getStatusCode() == null ? 502 : response.getStatusCode(), headers, bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

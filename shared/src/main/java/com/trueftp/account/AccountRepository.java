@@ -1,0 +1,105 @@
+package com.trueftp.account;
+
+import com.trueftp.aws.Tables;
+import com.trueftp.config.Config;
+import com.trueftp.auth.RandomIds;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+import javax.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Accounts in DynamoDB, one item per account keyed by id. */
+public class AccountRepository {
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    @Inject
+    public AccountRepository(DynamoDbClient dynamo, Config config, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = config.require(Tables.ACCOUNTS.nameVariable());
+        this.clock = clock;
+    }
+
+    public Account create(String name, Plan plan) {
+        Account account = new Account(RandomIds.newId("acc"), name, plan, AccountStatus.ACTIVE,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), 0, 0);
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", s(account.id()));
+        item.put("name", s(account.name()));
+        item.put("plan", s(plan.id()));
+        item.put("status", s(account.status().id()));
+        item.put("created_at", s(account.createdAt().toString()));
+        item.put("ftp_users_used", n(0));
+        item.put("storage_bytes_used", n(0));
+        dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(id)"));
+        return account;
+    }
+
+    public Optional<Account> find(String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of("id", s(id))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /** Changes plan and/or status (null leaves a field as it is); empty if there is no such account. */
+    public Optional<Account> update(String id, Plan plan, AccountStatus status) {
+        StringBuilder set = new StringBuilder();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        if (plan != null) {
+            set.append("#plan = :plan");
+            names.put("#plan", "plan");
+            values.put(":plan", s(plan.id()));
+        }
+        if (status != null) {
+            set.append(set.isEmpty() ? "" : ", ").append("#status = :status");
+            names.put("#status", "status");
+            values.put(":status", s(status.id()));
+        }
+        if (set.isEmpty()) {
+            return find(id);
+        }
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("id", s(id)))
+                    .updateExpression("SET " + set)
+                    .conditionExpression("attribute_exists(id)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(fromItem(item));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Account fromItem(Map<String, AttributeValue> item) {
+        return new Account(item.get("id").s(), item.get("name").s(),
+                Plan.parse(item.get("plan").s()).orElseThrow(),
+                AccountStatus.parse(item.get("status").s()).orElseThrow(),
+                Instant.parse(item.get("created_at").s()),
+                number(item, "ftp_users_used"), number(item, "storage_bytes_used"));
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? 0 : Long.parseLong(v.n());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,114 @@
+package com.trueftp.auth;
+
+import com.trueftp.aws.Tables;
+import com.trueftp.config.Config;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import javax.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** API keys in DynamoDB, keyed by token hash; indexes find them by account and by key id. */
+public class ApiKeyRepository {
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    /** A key together with its token, which exists only at creation. */
+    public record CreatedKey(ApiKey key, String token) {
+    }
+
+    @Inject
+    public ApiKeyRepository(DynamoDbClient dynamo, Config config, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = config.require(Tables.API_KEYS.nameVariable());
+        this.clock = clock;
+    }
+
+    public CreatedKey create(String accountId, String name, Set<Scope> scopes, int rateLimit, Instant expiresAt) {
+        String token = ApiToken.generate();
+        ApiKey key = new ApiKey(RandomIds.newId("key"), accountId, name, EnumSet.copyOf(scopes), rateLimit,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), expiresAt, null);
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("token_hash", AttributeValue.fromS(ApiToken.hash(token)));
+        item.put("id", AttributeValue.fromS(key.id()));
+        item.put("account_id", AttributeValue.fromS(accountId));
+        item.put("name", AttributeValue.fromS(name));
+        item.put("scopes", AttributeValue.fromSs(scopes.stream().map(Scope::id).sorted().toList()));
+        item.put("rate_limit", AttributeValue.fromN(Integer.toString(rateLimit)));
+        item.put("created_at", AttributeValue.fromS(key.createdAt().toString()));
+        if (expiresAt != null) {
+            item.put("expires_at", AttributeValue.fromS(expiresAt.toString()));
+        }
+        dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(token_hash)"));
+        return new CreatedKey(key, token);
+    }
+
+    /** The key a token belongs to, live or not; the token is hashed before it leaves this method. */
+    public Optional<ApiKey> findByToken(String token) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of("token_hash", AttributeValue.fromS(ApiToken.hash(token))))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    public List<ApiKey> listByAccount(String accountId) {
+        List<ApiKey> keys = new ArrayList<>();
+        QueryRequest request = QueryRequest.builder().tableName(table).indexName(Tables.ApiKeysIndexes.BY_ACCOUNT)
+                .keyConditionExpression("account_id = :a")
+                .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(accountId)))
+                .build();
+        dynamo.queryPaginator(request).items().forEach(item -> keys.add(fromItem(item)));
+        return keys;
+    }
+
+    /** Marks a key revoked; empty if there is no such key. Revoking twice keeps the first time. */
+    public Optional<ApiKey> revoke(String keyId) {
+        List<Map<String, AttributeValue>> found = dynamo.query(b -> b.tableName(table)
+                .indexName(Tables.ApiKeysIndexes.BY_ID)
+                .keyConditionExpression("id = :id")
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(keyId)))).items();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue hash = found.get(0).get("token_hash");
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("token_hash", hash))
+                    .updateExpression("SET revoked_at = :now")
+                    .conditionExpression("attribute_exists(token_hash) AND attribute_not_exists(revoked_at)")
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(clock.instant().toString()))));
+        } catch (ConditionalCheckFailedException alreadyRevoked) {
+            // keep the first revocation time
+        }
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of("token_hash", hash)).consistentRead(true)).item();
+        return Optional.of(fromItem(item));
+    }
+
+    private static ApiKey fromItem(Map<String, AttributeValue> item) {
+        Set<Scope> scopes = new TreeSet<>();
+        item.get("scopes").ss().forEach(s -> Scope.parse(s).ifPresent(scopes::add));
+        return new ApiKey(item.get("id").s(), item.get("account_id").s(), item.get("name").s(), scopes,
+                Integer.parseInt(item.get("rate_limit").n()),
+                Instant.parse(item.get("created_at").s()),
+                instant(item, "expires_at"), instant(item, "revoked_at"));
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : Instant.parse(v.s());
+    }
+}

@@ -1,0 +1,33 @@
+package com.trueftp.auth;
+
+import com.trueftp.account.Account;
+import com.trueftp.account.AccountRepository;
+import com.trueftp.http.ApiException;
+
+import javax.inject.Inject;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Turns an Authorization header into a caller, or refuses it: the authorizer's whole job. */
+public class Authenticator {
+    private final ApiKeyRepository keys;
+    private final AccountRepository accounts;
+    private final Clock clock;
+
+    @Inject
+    public Authenticator(ApiKeyRepository keys, AccountRepository accounts, Clock clock) {
+        this.keys = keys;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** @throws ApiException 401 for a missing, malformed, unknown, revoked or expired token */
+    public Caller authenticate(String authorizationHeader) {
+        String token = ApiToken.fromAuthorizationHeader(authorizationHeader).orElseThrow(ApiException::unauthorized);
+        ApiKey key = keys.findByToken(token)
+                .filter(k -> k.isUsableAt(clock.instant()))
+                .orElseThrow(ApiException::unauthorized);
+        Optional<Account> account = accounts.find(key.accountId());
+        return Caller.of(key, account.orElseThrow(ApiException::unauthorized));
+    }
+}

@@ -1,0 +1,32 @@
+package com.trueftp.aws;
+
+import com.trueftp.aws.TableSpec.Index;
+import com.trueftp.aws.TableSpec.Key;
+
+import java.util.List;
+
+/** Every table of the stack. */
+public final class Tables {
+    private Tables() {
+    }
+
+    public static final TableSpec ACCOUNTS = new TableSpec("accounts", "ACCOUNTS_TABLE",
+            Key.string("id"), null, List.of(), null);
+
+    /** Keyed by the token's SHA-256 so the authorizer needs one strongly consistent read. */
+    public static final TableSpec API_KEYS = new TableSpec("api-keys", "API_KEYS_TABLE",
+            Key.string("token_hash"), null,
+            List.of(new Index(ApiKeysIndexes.BY_ACCOUNT, Key.string("account_id"), Key.string("id")),
+                    new Index(ApiKeysIndexes.BY_ID, Key.string("id"), null)),
+            null);
+
+    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS);
+
+    public static final class ApiKeysIndexes {
+        public static final String BY_ACCOUNT = "by-account";
+        public static final String BY_ID = "by-id";
+
+        private ApiKeysIndexes() {
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package com.trueftp.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Settings by name, read from the environment as Lambda provides them. A JVM system property of
+ * the same name wins: the local runtime runs every handler in one process and configures them
+ * that way, so handlers never need to know where they run.
+ */
+public final class Config {
+    public static final String REGION = "AWS_REGION";
+    public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
+    public static final String AUTH_CACHE_TTL_SECONDS = "AUTH_CACHE_TTL_SECONDS";
+    public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
+
+    private final Map<String, String> values;
+
+    private Config(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** The process environment, overlaid with system properties of the same names. */
+    public static Config fromEnvironment() {
+        Map<String, String> merged = new HashMap<>(System.getenv());
+        System.getProperties().forEach((k, v) -> merged.put(k.toString(), v.toString()));
+        return new Config(merged);
+    }
+
+    public static Config of(Map<String, String> values) {
+        return new Config(values);
+    }
+
+    public Optional<String> get(String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public String require(String name) {
+        return get(name).orElseThrow(() -> new IllegalStateException("missing configuration: " + name));
+    }
+
+    public Duration authCacheTtl() {
+        return get(AUTH_CACHE_TTL_SECONDS).map(s -> Duration.ofSeconds(Long.parseLong(s))).orElse(DEFAULT_AUTH_CACHE_TTL);
+    }
+}

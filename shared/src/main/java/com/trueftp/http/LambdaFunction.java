@@ -1,0 +1,32 @@
+package com.trueftp.http;
+
+/**
+ * The Lambda functions of the stack. The CDK app deploys {@code functions/<id>/target/lambda.jar}
+ * with this handler; the local gateway instantiates the same class.
+ */
+public enum LambdaFunction {
+    AUTHORIZER("authorizer", "com.trueftp.authorizer.AuthorizerHandler", "Checks the tftp_ bearer token"),
+    ACCOUNT("account", "com.trueftp.account.AccountHandler", "GET /account");
+
+    private final String id;
+    private final String handler;
+    private final String description;
+
+    LambdaFunction(String id, String handler, String description) {
+        this.id = id;
+        this.handler = handler;
+        this.description = description;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String handler() {
+        return handler;
+    }
+
+    public String description() {
+        return description;
+    }
+}

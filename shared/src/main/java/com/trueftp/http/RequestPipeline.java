@@ -1,0 +1,192 @@
+package com.trueftp.http;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.trueftp.auth.Caller;
+import com.trueftp.aws.Unavailable;
+import com.trueftp.json.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The one request path of every API function: route, caller, account access, scope, body size, then
+ * the endpoint; every failure becomes {@code {"error": ...}} with its status. Unexpected exceptions
+ * are logged with the request id and answered 500 without details; dependency outages answer 503.
+ */
+public final class RequestPipeline {
+    /** JSON bodies are small; this keeps a hostile one from costing memory. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final Map<Route, Endpoint> endpoints;
+
+    private RequestPipeline(Map<Route, Endpoint> endpoints) {
+        this.endpoints = Map.copyOf(endpoints);
+    }
+
+    public static Builder of(LambdaFunction function) {
+        return new Builder(function);
+    }
+
+    public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
+        long started = System.nanoTime();
+        String requestId = requestId(event, context);
+        APIGatewayProxyResponseEvent response;
+        String who = "-";
+        try {
+            Caller caller = Caller.fromAuthorizerContext(
+                    event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer());
+            who = caller.accountId() + " " + caller.keyId();
+            Route route = resolve(event);
+            caller.requireApiAccess();
+            caller.requireScope(route.scope());
+            ApiRequest request = new ApiRequest(route, caller, orEmpty(event.getPathParameters()),
+                    orEmpty(event.getQueryStringParameters()), caseInsensitive(event.getHeaders()), body(event), requestId);
+            response = toEvent(endpoints.get(route).handle(request), requestId);
+        } catch (ApiException e) {
+            response = error(e, requestId);
+        } catch (RuntimeException e) {
+            if (Unavailable.isOutage(e)) {
+                log(context, LogLevel.WARN, "dependency unavailable, request " + requestId + ": " + e);
+                response = error(ApiException.unavailable(), requestId);
+            } else {
+                // The exception (never the request) goes to the log; the client gets only the id to quote.
+                log(context, LogLevel.ERROR, "unexpected error, request " + requestId + ": " + stackTrace(e));
+                response = error(new ApiException(500, "internal error (request id " + requestId + ")"), requestId);
+            }
+        }
+        log(context, LogLevel.INFO, String.format("%s %s %d %dms %s", event.getHttpMethod(), event.getResource(),
+                response.getStatusCode(), (System.nanoTime() - started) / 1_000_000, who));
+        return response;
+    }
+
+    private Route resolve(APIGatewayProxyRequestEvent event) {
+        List<Route> sameResource = endpoints.keySet().stream()
+                .filter(r -> r.resource().equals(event.getResource())).toList();
+        if (sameResource.isEmpty()) {
+            throw ApiException.notFound("no such endpoint: " + event.getPath());
+        }
+        return sameResource.stream().filter(r -> r.method().equals(event.getHttpMethod())).findFirst()
+                .orElseThrow(() -> new ApiException(405, "method " + event.getHttpMethod() + " not allowed on "
+                        + event.getPath(), Map.of("Allow", String.join(", ",
+                        sameResource.stream().map(Route::method).sorted().toList()))));
+    }
+
+    private static byte[] body(APIGatewayProxyRequestEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        byte[] bytes;
+        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            try {
+                bytes = Base64.getMimeDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("request body is not valid base64");
+            }
+        } else {
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw ApiException.payloadTooLarge("request body too large: at most " + MAX_BODY_BYTES + " bytes");
+        }
+        return bytes;
+    }
+
+    private static APIGatewayProxyResponseEvent toEvent(ApiResponse response, String requestId) {
+        Map<String, String> headers = baseHeaders(requestId);
+        headers.putAll(response.headers());
+        APIGatewayProxyResponseEvent event = new APIGatewayProxyResponseEvent()
+                .withStatusCode(response.status())
+                .withHeaders(headers);
+        if (response.body() != null) {
+            event.setBody(Json.write(response.body()));
+        } else {
+            headers.remove("Content-Type");
+        }
+        return event;
+    }
+
+    private static APIGatewayProxyResponseEvent error(ApiException e, String requestId) {
+        Map<String, String> headers = baseHeaders(requestId);
+        headers.putAll(e.headers());
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(e.status())
+                .withHeaders(headers)
+                .withBody(Json.write(Map.of("error", e.getMessage())));
+    }
+
+    private static Map<String, String> baseHeaders(String requestId) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Content-Type", "application/json; charset=utf-8");
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Request-Id", requestId);
+        return headers;
+    }
+
+    private static String requestId(APIGatewayProxyRequestEvent event, Context context) {
+        if (event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
+            return event.getRequestContext().getRequestId();
+        }
+        return context != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
+    }
+
+    private static Map<String, String> caseInsensitive(Map<String, String> headers) {
+        Map<String, String> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (headers != null) {
+            map.putAll(headers);
+        }
+        return map;
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static void log(Context context, LogLevel level, String message) {
+        if (context != null) {
+            context.getLogger().log(message, level);
+        } else {
+            System.err.println(level + " " + message);
+        }
+    }
+
+    private static String stackTrace(Throwable e) {
+        var out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
+    }
+
+    /** Binds each route of one function to its endpoint; refuses to build with a route left out. */
+    public static final class Builder {
+        private final LambdaFunction function;
+        private final Map<Route, Endpoint> endpoints = new HashMap<>();
+
+        private Builder(LambdaFunction function) {
+            this.function = function;
+        }
+
+        /** @param route "METHOD /path" exactly as in {@link Routes#ALL} */
+        public Builder on(String route, Endpoint endpoint) {
+            Route found = Routes.of(function).stream().filter(r -> r.toString().equals(route)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(function + " has no route " + route));
+            endpoints.put(found, endpoint);
+            return this;
+        }
+
+        public RequestPipeline build() {
+            List<Route> missing = Routes.of(function).stream().filter(r -> !endpoints.containsKey(r)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException(function + " has no endpoint for " + missing);
+            }
+            return new RequestPipeline(endpoints);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package com.trueftp.http;
+
+import com.trueftp.auth.Scope;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The route table: read by the CDK app (resources, methods, integrations), by the local gateway
+ * (dispatch) and by the request pipeline (scope). Adding an endpoint is one line here plus its handler.
+ * Scopes follow the reference: GET needs read, everything else needs write.
+ */
+public final class Routes {
+    public static final String BASE_PATH = "/api/ext/v1";
+
+    public static final List<Route> ALL = List.of(
+            get("/account", LambdaFunction.ACCOUNT));
+
+    private Routes() {
+    }
+
+    private static Route get(String path, LambdaFunction function) {
+        return new Route("GET", path, function, Scope.READ);
+    }
+
+    /** A concrete request path matched against the templates: which routes share it and the path parameters. */
+    public record Match(String resource, List<Route> routes, Map<String, String> pathParameters) {
+        public Optional<Route> route(String method) {
+            return routes.stream().filter(r -> r.method().equals(method)).findFirst();
+        }
+
+        public List<String> allowedMethods() {
+            return routes.stream().map(Route::method).toList();
+        }
+    }
+
+    /** Matches a full request path (starting with the base path) against the table. */
+    public static Optional<Match> match(String requestPath) {
+        if (!requestPath.startsWith(BASE_PATH + "/")) {
+            return Optional.empty();
+        }
+        String[] actual = segments(requestPath.substring(BASE_PATH.length()));
+        for (String template : templates()) {
+            Map<String, String> params = bind(segments(template), actual);
+            if (params != null) {
+                List<Route> routes = ALL.stream().filter(r -> r.path().equals(template)).toList();
+                return Optional.of(new Match(BASE_PATH + template, routes, params));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The routes a function serves, for its pipeline. */
+    public static List<Route> of(LambdaFunction function) {
+        return ALL.stream().filter(r -> r.function() == function).toList();
+    }
+
+    /** Distinct path templates, sorted so that literal segments are tried before parameters. */
+    public static List<String> templates() {
+        TreeSet<String> sorted = new TreeSet<>((a, b) -> {
+            int byLiterals = Long.compare(a.chars().filter(c -> c == '{').count(), b.chars().filter(c -> c == '{').count());
+            return byLiterals != 0 ? byLiterals : a.compareTo(b);
+        });
+        ALL.forEach(r -> sorted.add(r.path()));
+        return new ArrayList<>(sorted);
+    }
+
+    private static String[] segments(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        return trimmed.split("/", -1);
+    }
+
+    private static Map<String, String> bind(String[] template, String[] actual) {
+        if (template.length != actual.length) {
+            return null;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < template.length; i++) {
+            String t = template[i];
+            if (t.startsWith("{") && t.endsWith("}")) {
+                if (actual[i].isEmpty()) {
+                    return null;
+                }
+                params.put(t.substring(1, t.length() - 1), actual[i]);
+            } else if (!t.equals(actual[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+}
