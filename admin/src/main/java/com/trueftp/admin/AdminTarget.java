@@ -48,7 +48,7 @@ record AdminTarget(Config config, DynamoDbClient dynamo) implements AutoCloseabl
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(config.require(Config.REGION)))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        settings.get("aws.accessKeyId"), settings.get("aws.secretAccessKey"))))
+                        config.require(Config.ACCESS_KEY_ID), config.require(Config.SECRET_ACCESS_KEY))))
                 .endpointOverride(URI.create(config.require(Config.DYNAMODB_ENDPOINT)))
                 .overrideConfiguration(AwsModule.overrides())
                 .build();

@@ -3,11 +3,13 @@ package com.trueftp.aws;
 import com.trueftp.config.Config;
 import dagger.Module;
 import dagger.Provides;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -44,10 +46,13 @@ public final class AwsModule {
 
     @Provides
     @Singleton
-    static AwsCredentialsProvider credentials() {
-        // Lambda puts the role's credentials in the environment; the local runtime uses system properties.
-        return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(),
-                SystemPropertyCredentialsProvider.create());
+    static AwsCredentialsProvider credentials(Config config) {
+        // Lambda puts the role's credentials in these variables; the local runtime and the tests set them too.
+        String accessKey = config.require(Config.ACCESS_KEY_ID);
+        String secretKey = config.require(Config.SECRET_ACCESS_KEY);
+        return StaticCredentialsProvider.create(config.get(Config.SESSION_TOKEN)
+                .<AwsCredentials>map(token -> AwsSessionCredentials.create(accessKey, secretKey, token))
+                .orElseGet(() -> AwsBasicCredentials.create(accessKey, secretKey)));
     }
 
     @Provides
@@ -64,6 +69,7 @@ public final class AwsModule {
 
     public static ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.STANDARD) // 3 attempts; DynamoDB's SDK default of 9 only delays a 503
                 .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                 .apiCallTimeout(CALL_TIMEOUT)
                 .build();

@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public final class Config {
     public static final String REGION = "AWS_REGION";
+    public static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+    public static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
     public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
     public static final String AUTH_CACHE_TTL_SECONDS = "AUTH_CACHE_TTL_SECONDS";
     public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);

@@ -87,7 +87,7 @@ public final class RequestPipeline {
         byte[] bytes;
         if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
             try {
-                bytes = Base64.getMimeDecoder().decode(body);
+                bytes = Base64.getDecoder().decode(body);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("request body is not valid base64");
             }

@@ -1,5 +1,6 @@
 package com.trueftp.json;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.jr.ob.JSON;
 
 import java.io.IOException;
@@ -34,7 +35,13 @@ public final class Json {
 
     /** Parses a JSON object; anything else (array, scalar, malformed, trailing text) is an IOException. */
     public static Map<String, Object> readObject(String text) throws IOException {
-        Object value = JSON_IO.anyFrom(text);
+        Object value;
+        try (JsonParser parser = JSON_IO.getStreamingFactory().createParser(text)) {
+            value = JSON_IO.anyFrom(parser);
+            if (parser.nextToken() != null) {
+                throw new IOException("unexpected text after the JSON value");
+            }
+        }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IOException("expected a JSON object");
         }

@@ -51,8 +51,8 @@ public final class LocalAws implements AutoCloseable {
     public Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(Config.REGION, REGION);
-        settings.put("aws.accessKeyId", ACCESS_KEY);
-        settings.put("aws.secretAccessKey", SECRET_KEY);
+        settings.put(Config.ACCESS_KEY_ID, ACCESS_KEY);
+        settings.put(Config.SECRET_ACCESS_KEY, SECRET_KEY);
         settings.put(Config.DYNAMODB_ENDPOINT, dynalite.endpoint());
         for (TableSpec table : Tables.ALL) {
             settings.put(table.nameVariable(), table.localName());

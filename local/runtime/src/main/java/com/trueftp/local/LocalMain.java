@@ -2,16 +2,14 @@ package com.trueftp.local;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.config.Config;
-import com.trueftp.emulators.LocalAws;
 
 import java.net.BindException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./trueftp local}: the emulators, the tables and the local gateway in one process, until
- * Ctrl-C or SIGTERM. Data survives restarts under the data directory.
+ * {@code ./trueftp local}: the local runtime until Ctrl-C or SIGTERM. Data survives restarts
+ * under the data directory.
  */
 public final class LocalMain {
     private LocalMain() {
@@ -29,31 +27,22 @@ public final class LocalMain {
                 default -> fail("unknown option " + args[i] + " (see ./trueftp local --help)");
             }
         }
-        Duration ttl = Config.fromEnvironment().authCacheTtl();
 
-        LocalAws aws = LocalAws.start(0, data);
-        aws.settings().forEach(System::setProperty); // handlers read these as if from their environment
-        LocalGateway gateway;
+        LocalRuntime runtime;
         try {
-            gateway = LocalGateway.start(port, ttl, logLevel);
+            runtime = LocalRuntime.start(port, data, Config.fromEnvironment().authCacheTtl(), logLevel);
         } catch (BindException e) {
-            aws.close();
             fail("port " + port + " is in use: pick another with --port");
             return;
         }
-        LocalStackFile.write(data, gateway.baseUrl(), aws.settings());
-
-        Path dataDir = data;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("TrueFTP API stopping");
-            gateway.close();
-            LocalStackFile.delete(dataDir);
-            aws.close();
+            runtime.close();
             stopped.countDown();
         }));
-        System.out.println("Data in " + data.toAbsolutePath() + "; DynamoDB emulator at " + aws.dynamoEndpoint());
-        System.out.println("TrueFTP API listening on " + gateway.baseUrl());
+        System.out.println("Data in " + data.toAbsolutePath() + "; DynamoDB emulator at " + runtime.aws().dynamoEndpoint());
+        System.out.println("TrueFTP API listening on " + runtime.baseUrl());
         System.out.flush();
         stopped.await();
     }
@@ -82,5 +71,4 @@ public final class LocalMain {
         System.err.println("error: " + message);
         System.exit(2);
     }
-
 }

@@ -1,0 +1,11 @@
+package com.trueftp.authorizer;
+
+import com.trueftp.emulators.testing.AwsUnderTest;
+
+/** The authorizer suite on LocalStack; skipped where no Docker engine runs. */
+class AuthorizerHandlerLocalStackIT extends AuthorizerHandlerContract {
+    @Override
+    AwsUnderTest aws() {
+        return AwsUnderTest.localStack();
+    }
+}

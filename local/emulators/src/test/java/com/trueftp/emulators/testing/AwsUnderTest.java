@@ -1,0 +1,111 @@
+package com.trueftp.emulators.testing;
+
+import com.trueftp.aws.AwsModule;
+import com.trueftp.aws.TableSpec;
+import com.trueftp.aws.Tables;
+import com.trueftp.config.Config;
+import com.trueftp.emulators.LocalAws;
+import com.trueftp.emulators.Provisioner;
+import com.trueftp.emulators.SharedEmulators;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The AWS a function test runs against: the embedded emulators (always), or LocalStack in a container
+ * where a Docker engine exists. Either way: the handler's configuration and a client for test setup.
+ */
+public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
+    /** Pinned: later LocalStack images refuse to start without a licence token. */
+    public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.4.0";
+    private static final String NO_DOCKER = "no Docker engine here: the LocalStack run of the function "
+            + "integration suite is skipped (the same suite ran against the embedded emulators)";
+    private static AwsUnderTest localStack;
+    private static boolean skipAnnounced;
+
+    public static AwsUnderTest emulators() {
+        LocalAws aws = SharedEmulators.get();
+        return new AwsUnderTest("emulators", aws.config(), aws.dynamoDb());
+    }
+
+    /** LocalStack, started once per JVM; skips the calling test class when there is no Docker engine. */
+    public static synchronized AwsUnderTest localStack() {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            if (!skipAnnounced) {
+                skipAnnounced = true;
+                System.err.println("[LocalStack] " + NO_DOCKER);
+            }
+            assumeTrue(false, NO_DOCKER);
+        }
+        if (localStack == null) {
+            LocalStackContainer container = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
+                    .withServices("dynamodb");
+            String token = System.getenv("LOCALSTACK_AUTH_TOKEN");
+            if (token != null && !token.isBlank()) {
+                container.withEnv("LOCALSTACK_AUTH_TOKEN", token);
+            }
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+            Map<String, String> settings = tableSettings();
+            settings.put(Config.REGION, container.getRegion());
+            settings.put(Config.DYNAMODB_ENDPOINT, container.getEndpoint().toString());
+            settings.put(Config.ACCESS_KEY_ID, container.getAccessKey());
+            settings.put(Config.SECRET_ACCESS_KEY, container.getSecretKey());
+            DynamoDbClient dynamo = client(container.getEndpoint().toString(), container.getRegion(),
+                    container.getAccessKey(), container.getSecretKey());
+            Provisioner.createTables(dynamo, Tables.ALL);
+            localStack = new AwsUnderTest("localstack", Config.of(settings), dynamo);
+        }
+        return localStack;
+    }
+
+    /** Configuration whose DynamoDB endpoint refuses connections: a dependency that is down. */
+    public static Config unreachable() {
+        Map<String, String> settings = tableSettings();
+        settings.put(Config.REGION, LocalAws.REGION);
+        settings.put(Config.ACCESS_KEY_ID, LocalAws.ACCESS_KEY);
+        settings.put(Config.SECRET_ACCESS_KEY, LocalAws.SECRET_KEY);
+        settings.put(Config.DYNAMODB_ENDPOINT, "http://127.0.0.1:" + closedPort());
+        return Config.of(settings);
+    }
+
+    private static Map<String, String> tableSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (TableSpec table : Tables.ALL) {
+            settings.put(table.nameVariable(), table.localName());
+        }
+        return settings;
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static DynamoDbClient client(String endpoint, String region, String accessKey, String secretKey) {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .endpointOverride(URI.create(endpoint))
+                .overrideConfiguration(AwsModule.overrides())
+                .build();
+    }
+}

@@ -1,0 +1,74 @@
+package com.trueftp.local;
+
+import com.trueftp.admin.AdminCli;
+import com.trueftp.json.Json;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What a client of the local runtime does: HTTP calls, and admin commands as an operator runs them. */
+final class ApiClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    private final String baseUrl;
+    private final Path dataDir;
+
+    ApiClient(String baseUrl, Path dataDir) {
+        this.baseUrl = baseUrl;
+        this.dataDir = dataDir;
+    }
+
+    HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", token.startsWith("tftp_") ? "Bearer " + token : token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        return send("GET", path, token, null);
+    }
+
+    static Map<String, Object> json(HttpResponse<String> response) throws IOException {
+        return Json.readObject(response.body());
+    }
+
+    /** The result of one {@code ./trueftp admin} command line. */
+    record AdminResult(int exitCode, String stdout, String stderr) {
+        Map<String, Object> json() throws IOException {
+            return Json.readObject(stdout);
+        }
+    }
+
+    AdminResult admin(String... args) {
+        List<String> all = new ArrayList<>(List.of("--data", dataDir.toString()));
+        all.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = AdminCli.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new AdminResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Creates an account and a key through the admin CLI; returns the token. */
+    String newKey(String plan, String scopes) throws IOException {
+        String account = (String) admin("create-account", "--plan", plan).json().get("id");
+        return (String) admin("create-key", "--account", account, "--scopes", scopes).json().get("token");
+    }
+}

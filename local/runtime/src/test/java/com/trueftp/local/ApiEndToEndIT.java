@@ -1,0 +1,165 @@
+package com.trueftp.local;
+
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The API as a client sees it: real HTTP through the local gateway, provisioned with the admin CLI. */
+class ApiEndToEndIT {
+    /** Short, so that revocation and plan changes show within a test; AWS uses 60 s by default. */
+    static final Duration AUTH_CACHE_TTL = Duration.ofSeconds(1);
+
+    @TempDir
+    static Path data;
+    static LocalRuntime runtime;
+    static ApiClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(0, data, AUTH_CACHE_TTL, LogLevel.WARN);
+        client = new ApiClient(runtime.baseUrl(), data);
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    private static void assertJsonError(HttpResponse<String> response, int status, String error) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(ApiClient.json(response)).isEqualTo(Map.of("error", error));
+    }
+
+    @Test
+    void readmeWalkThroughCreatesAnAccountAndAKeyAndReadsTheAccount() throws Exception {
+        Map<String, Object> account = client.admin("create-account", "--plan", "pro", "--name", "Acme").json();
+        assertThat(account).containsEntry("plan", "pro").containsEntry("status", "active").containsEntry("name", "Acme")
+                .containsKeys("id", "created_at");
+        Map<String, Object> key = client.admin("create-key", "--account", (String) account.get("id"),
+                "--scopes", "read,write").json();
+        assertThat((String) key.get("token")).matches("tftp_[A-Za-z0-9]{32}");
+        assertThat(key).containsEntry("scopes", List.of("read", "write")).containsEntry("rate_limit", 1000)
+                .containsEntry("expires_at", null);
+
+        HttpResponse<String> response = client.get("/account", (String) key.get("token"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Object> body = ApiClient.json(response);
+        assertThat(body).containsEntry("id", account.get("id")).containsEntry("plan", "pro")
+                .containsEntry("created_at", account.get("created_at"));
+        assertThat(body.get("quotas")).isEqualTo(Map.of("ftp_users", Map.of("used", 0, "limit", 25),
+                "storage_bytes", Map.of("used", 0, "limit", 100L * 1024 * 1024 * 1024)));
+        assertThat(body.get("rate_limit")).isEqualTo(Map.of("limit", 1000, "window_seconds", 3600));
+        assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+    }
+
+    @Test
+    void missingMalformedOrUnknownTokensAre401() throws Exception {
+        assertJsonError(client.get("/account", null), 401, "missing, invalid or expired token");
+        assertJsonError(client.get("/account", "Bearer nope"), 401, "missing, invalid or expired token");
+        assertJsonError(client.get("/account", "Basic dXNlcjpwYXNz"), 401, "missing, invalid or expired token");
+        assertJsonError(client.get("/account", "tftp_abcdefghijklmnopqrstuvwxyzABCDEF"), 401,
+                "missing, invalid or expired token");
+    }
+
+    @Test
+    void unknownRouteIs404AndWrongMethodIs405() throws Exception {
+        String token = client.newKey("pro", "read,write");
+        assertJsonError(client.get("/nope", token), 404, "no such endpoint");
+        assertJsonError(client.get("/account/extra", token), 404, "no such endpoint");
+        HttpResponse<String> wrongMethod = client.send("DELETE", "/account", token, null);
+        assertJsonError(wrongMethod, 405, "method DELETE not allowed on /api/ext/v1/account");
+        assertThat(wrongMethod.headers().firstValue("Allow")).contains("GET");
+    }
+
+    @Test
+    void writeOnlyKeyCannotRead() throws Exception {
+        assertJsonError(client.get("/account", client.newKey("business", "write")), 403, "missing required scope: read");
+    }
+
+    @Test
+    void freePlanAndSuspendedAccountsAreRefusedWithTheReason() throws Exception {
+        assertJsonError(client.get("/account", client.newKey("free", "read")), 403,
+                "the REST API is available on paid plans only (this account is on the free plan)");
+
+        String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
+        String token = (String) client.admin("create-key", "--account", account, "--scopes", "read").json().get("token");
+        assertThat(client.get("/account", token).statusCode()).isEqualTo(200);
+        assertThat(client.admin("set-account", "--account", account, "--status", "suspended").json())
+                .containsEntry("status", "suspended");
+        Thread.sleep(AUTH_CACHE_TTL.toMillis() + 200); // the authorizer result is cached for the TTL
+        assertJsonError(client.get("/account", token), 403, "account suspended: contact support to reactivate it");
+    }
+
+    @Test
+    void revokedKeyStopsWorkingOnceTheAuthorizerCacheExpires() throws Exception {
+        String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
+        Map<String, Object> key = client.admin("create-key", "--account", account, "--scopes", "read").json();
+        String token = (String) key.get("token");
+        assertThat(client.get("/account", token).statusCode()).isEqualTo(200);
+
+        assertThat(client.admin("revoke-key", "--key", (String) key.get("id")).json()).containsEntry("status", "revoked");
+        Thread.sleep(AUTH_CACHE_TTL.toMillis() + 200);
+        assertJsonError(client.get("/account", token), 401, "missing, invalid or expired token");
+    }
+
+    @Test
+    void expiredKeyIs401() throws Exception {
+        String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
+        String token = (String) client.admin("create-key", "--account", account, "--scopes", "read",
+                "--expires-in", "1").json().get("token");
+        Thread.sleep(1500);
+        assertJsonError(client.get("/account", token), 401, "missing, invalid or expired token");
+    }
+
+    @Test
+    void oversizeBodyIs413() throws Exception {
+        String token = client.newKey("pro", "read");
+        assertJsonError(client.send("GET", "/account", token, "x".repeat(70_000)), 413,
+                "request body too large: at most 65536 bytes");
+    }
+
+    @Test
+    void listKeysNeverShowsTokensOrHashes() throws Exception {
+        String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
+        String token = (String) client.admin("create-key", "--account", account, "--scopes", "read", "--name", "ci")
+                .json().get("token");
+        ApiClient.AdminResult list = client.admin("list-keys", "--account", account);
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.stdout()).doesNotContain(token).doesNotContain(token.substring(5)).doesNotContain("hash");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> keys = (List<Map<String, Object>>) list.json().get("data");
+        assertThat(keys).singleElement().satisfies(k -> assertThat(k).containsEntry("name", "ci")
+                .containsEntry("status", "active").doesNotContainKey("token"));
+    }
+
+    @Test
+    void adminCommandsSayWhatIsWrong() {
+        assertThat(client.admin("create-account", "--plan", "gold")).satisfies(r -> {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.stderr()).contains("--plan must be free, pro or business, got gold");
+            assertThat(r.stdout()).isEmpty();
+        });
+        assertThat(client.admin("create-key", "--account", "acc_nope", "--scopes", "read").stderr())
+                .contains("no such account: acc_nope");
+        assertThat(client.admin("create-key", "--account", "acc_nope", "--scopes", "admin").stderr())
+                .contains("--scopes must be read, write or read,write");
+        assertThat(client.admin("create-key", "--account", "acc_nope", "--scopes", "read", "--rate-limit", "0").stderr())
+                .contains("--rate-limit must be a whole number from 1 to 1000000");
+        assertThat(client.admin("set-account", "--account", "acc_nope").stderr()).contains("needs --plan or --status");
+        assertThat(client.admin("revoke-key", "--key", "key_nope").exitCode()).isEqualTo(1);
+        assertThat(client.admin("frobnicate").stderr()).contains("unknown command frobnicate");
+        assertThat(client.admin("create-account", "--plan").stderr()).contains("--plan needs a value");
+    }
+}

@@ -1,0 +1,180 @@
+package com.trueftp.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.trueftp.account.AccountStatus;
+import com.trueftp.account.Plan;
+import com.trueftp.auth.Caller;
+import com.trueftp.auth.Scope;
+import com.trueftp.json.Json;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pipeline on its own, with an in-memory endpoint: no AWS involved. */
+class RequestPipelineTest {
+    private final AtomicReference<ApiRequest> received = new AtomicReference<>();
+    private Endpoint endpoint = request -> {
+        received.set(request);
+        return ApiResponse.ok(Json.object("ok", true));
+    };
+    private final RequestPipeline pipeline = RequestPipeline.of(LambdaFunction.ACCOUNT)
+            .on("GET /account", request -> endpoint.handle(request)).build();
+
+    private static APIGatewayProxyRequestEvent event(String method, String resource, Caller caller) {
+        APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                .withRequestId("req-1");
+        if (caller != null) {
+            context.setAuthorizer(new HashMap<>(caller.toAuthorizerContext()));
+        }
+        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource).withPath(resource)
+                .withRequestContext(context);
+    }
+
+    private static Caller caller(Set<Scope> scopes, Plan plan, AccountStatus status) {
+        return new Caller("acc_1", "key_1", scopes, plan, status, 1000);
+    }
+
+    private static Caller reader() {
+        return caller(EnumSet.of(Scope.READ), Plan.PRO, AccountStatus.ACTIVE);
+    }
+
+    private static String error(APIGatewayProxyResponseEvent response) throws Exception {
+        return (String) Json.readObject(response.getBody()).get("error");
+    }
+
+    @Test
+    void successIsJsonWithTheRequestIdAndTheCallerReachesTheEndpoint() throws Exception {
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json; charset=utf-8")
+                .containsEntry("X-Request-Id", "req-1");
+        assertThat(Json.readObject(response.getBody())).containsEntry("ok", true);
+        assertThat(received.get().caller().accountId()).isEqualTo("acc_1");
+    }
+
+    @Test
+    void unknownResourceIs404() throws Exception {
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/nope", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(error(response)).startsWith("no such endpoint");
+    }
+
+    @Test
+    void wrongMethodIs405WithAllow() throws Exception {
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("DELETE", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(405);
+        assertThat(response.getHeaders()).containsEntry("Allow", "GET");
+        assertThat(error(response)).contains("DELETE");
+        assertThat(received.get()).isNull();
+    }
+
+    @Test
+    void missingAuthorizerContextIs401() throws Exception {
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", null), null);
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(error(response)).isEqualTo("missing, invalid or expired token");
+    }
+
+    @Test
+    void writeOnlyKeyCannotRead() throws Exception {
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account",
+                caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE)), null);
+        assertThat(response.getStatusCode()).isEqualTo(403);
+        assertThat(error(response)).isEqualTo("missing required scope: read");
+        assertThat(received.get()).isNull();
+    }
+
+    @Test
+    void suspendedAccountAndFreePlanAreRefusedWithDifferentMessages() throws Exception {
+        APIGatewayProxyResponseEvent suspended = pipeline.handle(event("GET", "/api/ext/v1/account",
+                caller(EnumSet.of(Scope.READ), Plan.PRO, AccountStatus.SUSPENDED)), null);
+        APIGatewayProxyResponseEvent free = pipeline.handle(event("GET", "/api/ext/v1/account",
+                caller(EnumSet.of(Scope.READ), Plan.FREE, AccountStatus.ACTIVE)), null);
+        assertThat(suspended.getStatusCode()).isEqualTo(403);
+        assertThat(free.getStatusCode()).isEqualTo(403);
+        assertThat(error(suspended)).contains("suspended");
+        assertThat(error(free)).contains("paid plans only");
+        assertThat(received.get()).isNull();
+    }
+
+    @Test
+    void oversizeBodyIs413() throws Exception {
+        APIGatewayProxyRequestEvent event = event("GET", "/api/ext/v1/account", reader())
+                .withBody("x".repeat(RequestPipeline.MAX_BODY_BYTES + 1));
+        APIGatewayProxyResponseEvent response = pipeline.handle(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(413);
+        assertThat(error(response)).contains("too large");
+    }
+
+    @Test
+    void malformedJsonBodyIs400() throws Exception {
+        endpoint = request -> ApiResponse.ok(request.jsonBody());
+        for (String body : new String[]{"{\"a\":", "[]", "nul"}) {
+            APIGatewayProxyResponseEvent response = pipeline.handle(
+                    event("GET", "/api/ext/v1/account", reader()).withBody(body), null);
+            assertThat(response.getStatusCode()).as(body).isEqualTo(400);
+            assertThat(error(response)).isEqualTo("request body is not a valid JSON object");
+        }
+        APIGatewayProxyResponseEvent empty = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(error(empty)).startsWith("request body is required");
+    }
+
+    @Test
+    void base64BodyIsDecodedAndBadBase64Is400() throws Exception {
+        endpoint = request -> ApiResponse.ok(Json.object("body", new String(request.body(), StandardCharsets.UTF_8)));
+        APIGatewayProxyRequestEvent good = event("GET", "/api/ext/v1/account", reader())
+                .withBody(Base64.getEncoder().encodeToString("hello".getBytes(StandardCharsets.UTF_8)))
+                .withIsBase64Encoded(true);
+        assertThat(Json.readObject(pipeline.handle(good, null).getBody())).containsEntry("body", "hello");
+        APIGatewayProxyRequestEvent bad = event("GET", "/api/ext/v1/account", reader()).withBody("***")
+                .withIsBase64Encoded(true);
+        assertThat(pipeline.handle(bad, null).getStatusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void unexpectedExceptionIs500WithRequestIdAndNoDetails() throws Exception {
+        endpoint = request -> {
+            throw new IllegalStateException("secret-detail tftp_abcdefghijklmnopqrstuvwxyzABCDEF");
+        };
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(500);
+        assertThat(error(response)).isEqualTo("internal error (request id req-1)");
+        assertThat(response.getBody()).doesNotContain("secret-detail").doesNotContain("tftp_");
+    }
+
+    @Test
+    void dependencyOutageIs503WithRetryAfter() throws Exception {
+        endpoint = request -> {
+            throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+        };
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(response.getHeaders()).containsKey("Retry-After");
+        assertThat(error(response)).contains("temporarily unavailable");
+    }
+
+    @Test
+    void builderRefusesUnknownRoutesAndMissingEndpoints() {
+        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT).on("POST /account", r -> null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("GET /account");
+    }
+
+    @Test
+    void errorBodiesAreAlwaysOneErrorField() throws Exception {
+        Map<String, Object> body = Json.readObject(pipeline.handle(event("GET", "/api/ext/v1/nope", reader()), null).getBody());
+        assertThat(body).containsOnlyKeys("error");
+    }
+}

@@ -1,0 +1,46 @@
+package com.trueftp.http;
+
+import com.trueftp.auth.Scope;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoutesTest {
+    @Test
+    void getRoutesNeedReadAndAllOthersNeedWrite() {
+        for (Route route : Routes.ALL) {
+            assertThat(route.scope()).as(route.toString())
+                    .isEqualTo(route.method().equals("GET") ? Scope.READ : Scope.WRITE);
+        }
+    }
+
+    @Test
+    void eachMethodAndPathAppearsOnceAndNoRouteIsServedByTheAuthorizer() {
+        Set<String> seen = new HashSet<>();
+        for (Route route : Routes.ALL) {
+            assertThat(seen.add(route.toString())).as(route.toString()).isTrue();
+            assertThat(route.function()).isNotEqualTo(LambdaFunction.AUTHORIZER);
+        }
+    }
+
+    @Test
+    void matchesAFullPathToItsTemplate() {
+        Routes.Match match = Routes.match("/api/ext/v1/account").orElseThrow();
+        assertThat(match.resource()).isEqualTo("/api/ext/v1/account");
+        assertThat(match.route("GET")).isPresent();
+        assertThat(match.route("POST")).isEmpty();
+        assertThat(match.allowedMethods()).containsExactly("GET");
+    }
+
+    @Test
+    void unknownPathsDoNotMatch() {
+        assertThat(Routes.match("/api/ext/v1/nope")).isEmpty();
+        assertThat(Routes.match("/api/ext/v1/account/")).isEmpty();
+        assertThat(Routes.match("/api/ext/v2/account")).isEmpty();
+        assertThat(Routes.match("/account")).isEmpty();
+        assertThat(Routes.match("/api/ext/v1")).isEmpty();
+    }
+}
