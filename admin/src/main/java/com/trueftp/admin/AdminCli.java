@@ -36,20 +36,22 @@ public final class AdminCli {
               create-account --plan free|pro|business [--name NAME]
               set-account    --account ID [--plan free|pro|business] [--status active|suspended]
               create-key     --account ID --scopes read,write [--rate-limit N] [--expires-in SECONDS] [--name NAME]
-                             prints the token once; only its hash is stored
+                             prints the token once; only its hash is stored. N requests per hour
+                             (default 1000; at most 1000 / 10000 / 100000 on free / pro / business)
               list-keys      --account ID       (never shows tokens)
               revoke-key     --key ID
             """;
-    static final long MAX_RATE_LIMIT = 1_000_000;
     static final long MAX_EXPIRES_IN = Duration.ofDays(3650).toSeconds();
 
     private final AccountRepository accounts;
     private final ApiKeyRepository keys;
+    private final EdgeKeys edge;
     private final Clock clock;
 
-    AdminCli(AccountRepository accounts, ApiKeyRepository keys, Clock clock) {
+    AdminCli(AccountRepository accounts, ApiKeyRepository keys, EdgeKeys edge, Clock clock) {
         this.accounts = accounts;
         this.keys = keys;
+        this.edge = edge;
         this.clock = clock;
     }
 
@@ -86,7 +88,7 @@ public final class AdminCli {
             Clock clock = Clock.systemUTC();
             try (AdminTarget target = stack != null ? AdminTarget.stack(stack) : AdminTarget.local(data)) {
                 AdminCli cli = new AdminCli(new AccountRepository(target.dynamo(), target.config(), clock),
-                        new ApiKeyRepository(target.dynamo(), target.config(), clock), clock);
+                        new ApiKeyRepository(target.dynamo(), target.config(), clock), target.edge(), clock);
                 out.println(Json.pretty(cli.execute(command, args, i + 1)));
             }
             return 0;
@@ -131,14 +133,20 @@ public final class AdminCli {
         if (plan == null && status == null) {
             throw AdminException.usage("set-account needs --plan or --status");
         }
-        return accounts.update(id, plan, status).map(Account::summary).orElseThrow(() -> noAccount(id));
+        Plan before = accounts.find(id).orElseThrow(() -> noAccount(id)).plan();
+        Account account = accounts.update(id, plan, status).orElseThrow(() -> noAccount(id));
+        List<ApiKey> live = keys.listByAccount(id).stream().filter(k -> k.revokedAt() == null).toList();
+        edge.move(live, before, account.plan());
+        return account.summary();
     }
 
     private Map<String, Object> createKey(Options options) {
         String accountId = options.require("account");
         Set<Scope> scopes = scopes(options.require("scopes"));
-        int rateLimit = options.number("rate-limit", 1, MAX_RATE_LIMIT).map(Long::intValue)
-                .orElse(ApiKey.DEFAULT_RATE_LIMIT);
+        Account account = accounts.find(accountId).orElseThrow(() -> noAccount(accountId));
+        int maxRateLimit = account.plan().maxKeyRateLimit();
+        int rateLimit = options.number("rate-limit", 1, maxRateLimit).map(Long::intValue)
+                .orElse(Math.min(ApiKey.DEFAULT_RATE_LIMIT, maxRateLimit));
         Instant expiresAt = options.number("expires-in", 1, MAX_EXPIRES_IN)
                 .map(s -> clock.instant().plusSeconds(s).truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .orElse(null);
@@ -146,8 +154,14 @@ public final class AdminCli {
         if (name.isBlank() || name.length() > 200) {
             throw AdminException.usage("--name must be 1 to 200 characters");
         }
-        accounts.find(accountId).orElseThrow(() -> noAccount(accountId));
         ApiKeyRepository.CreatedKey created = keys.create(accountId, name, scopes, rateLimit, expiresAt);
+        try {
+            edge.register(created.key(), account.plan());
+        } catch (RuntimeException e) {
+            keys.revoke(created.key().id()); // a key outside every usage plan could not be used anyway
+            throw new AdminException("could not attach the key to the " + account.plan().id()
+                    + " usage plan, so it was revoked: " + e.getMessage());
+        }
         Map<String, Object> json = Json.object("id", created.key().id(), "token", created.token());
         json.putAll(keyJson(created.key()));
         json.remove("status");
@@ -164,7 +178,9 @@ public final class AdminCli {
 
     private Map<String, Object> revokeKey(Options options) {
         String id = options.require("key");
-        return keys.revoke(id).map(this::keyJson).orElseThrow(() -> new AdminException("no such key: " + id));
+        ApiKey key = keys.revoke(id).orElseThrow(() -> new AdminException("no such key: " + id));
+        edge.remove(key);
+        return keyJson(key);
     }
 
     private Map<String, Object> keyJson(ApiKey key) {

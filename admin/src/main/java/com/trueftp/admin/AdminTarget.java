@@ -1,5 +1,6 @@
 package com.trueftp.admin;
 
+import com.trueftp.account.Plan;
 import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -18,15 +20,16 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Where admin commands act: the running local stack (its data directory says where its emulators
- * listen) or a deployed stack (its CloudFormation outputs name the tables; the default AWS credential
- * chain signs the calls).
+ * listen) or a deployed stack (its CloudFormation outputs name the tables and usage plans; the default
+ * AWS credential chain signs the calls).
  */
-record AdminTarget(Config config, DynamoDbClient dynamo) implements AutoCloseable {
+record AdminTarget(Config config, DynamoDbClient dynamo, EdgeKeys edge) implements AutoCloseable {
     static AdminTarget local(Path dataDir) {
         Path file = dataDir.resolve("local-stack.json");
         Map<String, Object> stack;
@@ -52,7 +55,7 @@ record AdminTarget(Config config, DynamoDbClient dynamo) implements AutoCloseabl
                 .endpointOverride(URI.create(config.require(Config.DYNAMODB_ENDPOINT)))
                 .overrideConfiguration(AwsModule.overrides())
                 .build();
-        return new AdminTarget(config, dynamo);
+        return new AdminTarget(config, dynamo, EdgeKeys.LOCAL);
     }
 
     static AdminTarget stack(String stackName) {
@@ -67,15 +70,23 @@ record AdminTarget(Config config, DynamoDbClient dynamo) implements AutoCloseabl
         }
         Map<String, String> settings = new HashMap<>();
         for (TableSpec table : Tables.ALL) {
-            String name = outputs.get(table.outputKey());
-            if (name == null) {
-                throw new AdminException("stack " + stackName + " has no output " + table.outputKey()
-                        + ": is it a TrueFTP stack?");
-            }
-            settings.put(table.nameVariable(), name);
+            settings.put(table.nameVariable(), required(outputs, table.outputKey(), stackName));
+        }
+        Map<Plan, String> usagePlans = new EnumMap<>(Plan.class);
+        for (Plan plan : Plan.values()) {
+            usagePlans.put(plan, required(outputs, plan.usagePlanOutputKey(), stackName));
         }
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        return new AdminTarget(Config.of(settings), dynamo);
+        ApiGatewayClient apiGateway = ApiGatewayClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return new AdminTarget(Config.of(settings), dynamo, new ApiGatewayEdgeKeys(apiGateway, usagePlans));
+    }
+
+    private static String required(Map<String, String> outputs, String key, String stackName) {
+        String value = outputs.get(key);
+        if (value == null) {
+            throw new AdminException("stack " + stackName + " has no output " + key + ": is it a TrueFTP stack?");
+        }
+        return value;
     }
 
     @Override

@@ -40,7 +40,7 @@ public class ApiKeyRepository {
     public CreatedKey create(String accountId, String name, Set<Scope> scopes, int rateLimit, Instant expiresAt) {
         String token = ApiToken.generate();
         ApiKey key = new ApiKey(RandomIds.newId("key"), accountId, name, EnumSet.copyOf(scopes), rateLimit,
-                clock.instant().truncatedTo(ChronoUnit.MILLIS), expiresAt, null);
+                RandomIds.base62(40), clock.instant().truncatedTo(ChronoUnit.MILLIS), expiresAt, null);
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("token_hash", AttributeValue.fromS(ApiToken.hash(token)));
         item.put("id", AttributeValue.fromS(key.id()));
@@ -48,6 +48,7 @@ public class ApiKeyRepository {
         item.put("name", AttributeValue.fromS(name));
         item.put("scopes", AttributeValue.fromSs(scopes.stream().map(Scope::id).sorted().toList()));
         item.put("rate_limit", AttributeValue.fromN(Integer.toString(rateLimit)));
+        item.put("usage_key", AttributeValue.fromS(key.usageKey()));
         item.put("created_at", AttributeValue.fromS(key.createdAt().toString()));
         if (expiresAt != null) {
             item.put("expires_at", AttributeValue.fromS(expiresAt.toString()));
@@ -102,7 +103,7 @@ public class ApiKeyRepository {
         Set<Scope> scopes = new TreeSet<>();
         item.get("scopes").ss().forEach(s -> Scope.parse(s).ifPresent(scopes::add));
         return new ApiKey(item.get("id").s(), item.get("account_id").s(), item.get("name").s(), scopes,
-                Integer.parseInt(item.get("rate_limit").n()),
+                Integer.parseInt(item.get("rate_limit").n()), item.get("usage_key").s(),
                 Instant.parse(item.get("created_at").s()),
                 instant(item, "expires_at"), instant(item, "revoked_at"));
     }

@@ -21,13 +21,17 @@ public class Authenticator {
         this.clock = clock;
     }
 
+    /** A caller and the usage key that ties its requests to the usage plan of its account's tier. */
+    public record Authentication(Caller caller, String usageKey) {
+    }
+
     /** @throws ApiException 401 for a missing, malformed, unknown, revoked or expired token */
-    public Caller authenticate(String authorizationHeader) {
+    public Authentication authenticate(String authorizationHeader) {
         String token = ApiToken.fromAuthorizationHeader(authorizationHeader).orElseThrow(ApiException::unauthorized);
         ApiKey key = keys.findByToken(token)
                 .filter(k -> k.isUsableAt(clock.instant()))
                 .orElseThrow(ApiException::unauthorized);
         Optional<Account> account = accounts.find(key.accountId());
-        return Caller.of(key, account.orElseThrow(ApiException::unauthorized));
+        return new Authentication(Caller.of(key, account.orElseThrow(ApiException::unauthorized)), key.usageKey());
     }
 }

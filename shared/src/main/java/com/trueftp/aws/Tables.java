@@ -20,7 +20,11 @@ public final class Tables {
                     new Index(ApiKeysIndexes.BY_ID, Key.string("id"), null)),
             null);
 
-    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS);
+    /** One counter per key and clock hour; TTL removes it after the window. */
+    public static final TableSpec RATE_LIMITS = new TableSpec("rate-limits", "RATE_LIMITS_TABLE",
+            Key.string("counter_id"), null, List.of(), "expires_at");
+
+    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS);
 
     public static final class ApiKeysIndexes {
         public static final String BY_ACCOUNT = "by-account";

@@ -7,6 +7,8 @@ import java.util.Map;
  * {@code {"error": message}} with this status and these extra headers.
  */
 public final class ApiException extends RuntimeException {
+    public static final String UNAUTHORIZED_MESSAGE = "missing, invalid or expired token";
+    public static final String UNAVAILABLE_MESSAGE = "service temporarily unavailable, retry shortly";
     private final int status;
     private final Map<String, String> headers;
 
@@ -33,7 +35,7 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException unauthorized() {
-        return new ApiException(401, "missing, invalid or expired token");
+        return new ApiException(401, UNAUTHORIZED_MESSAGE);
     }
 
     public static ApiException forbidden(String message) {
@@ -53,6 +55,6 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException unavailable() {
-        return new ApiException(503, "service temporarily unavailable, retry shortly", Map.of("Retry-After", "5"));
+        return new ApiException(503, UNAVAILABLE_MESSAGE, Map.of("Retry-After", "5"));
     }
 }

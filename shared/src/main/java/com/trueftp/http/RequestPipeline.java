@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.auth.Caller;
 import com.trueftp.aws.Unavailable;
 import com.trueftp.json.Json;
+import com.trueftp.ratelimit.RateLimiter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -17,8 +18,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The one request path of every API function: route, caller, account access, scope, body size, then
- * the endpoint; every failure becomes {@code {"error": ...}} with its status. Unexpected exceptions
+ * The one request path of every API function: caller, hourly rate limit, route, account access, scope,
+ * body size, then the endpoint; every failure becomes {@code {"error": ...}} with its status. Unexpected exceptions
  * are logged with the request id and answered 500 without details; dependency outages answer 503.
  */
 public final class RequestPipeline {
@@ -26,13 +27,15 @@ public final class RequestPipeline {
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final Map<Route, Endpoint> endpoints;
+    private final RateLimiter rateLimiter;
 
-    private RequestPipeline(Map<Route, Endpoint> endpoints) {
+    private RequestPipeline(Map<Route, Endpoint> endpoints, RateLimiter rateLimiter) {
         this.endpoints = Map.copyOf(endpoints);
+        this.rateLimiter = rateLimiter;
     }
 
-    public static Builder of(LambdaFunction function) {
-        return new Builder(function);
+    public static Builder of(LambdaFunction function, RateLimiter rateLimiter) {
+        return new Builder(function, rateLimiter);
     }
 
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
@@ -40,10 +43,13 @@ public final class RequestPipeline {
         String requestId = requestId(event, context);
         APIGatewayProxyResponseEvent response;
         String who = "-";
+        Map<String, String> rateLimitHeaders = Map.of();
         try {
             Caller caller = Caller.fromAuthorizerContext(
                     event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer());
             who = caller.accountId() + " " + caller.keyId();
+            // First, so that every authenticated answer, error or not, tells the client where it stands.
+            rateLimitHeaders = rateLimiter.acquire(caller).headers();
             Route route = resolve(event);
             caller.requireApiAccess();
             caller.requireScope(route.scope());
@@ -62,6 +68,7 @@ public final class RequestPipeline {
                 response = error(new ApiException(500, "internal error (request id " + requestId + ")"), requestId);
             }
         }
+        rateLimitHeaders.forEach(response.getHeaders()::putIfAbsent);
         log(context, LogLevel.INFO, String.format("%s %s %d %dms %s", event.getHttpMethod(), event.getResource(),
                 response.getStatusCode(), (System.nanoTime() - started) / 1_000_000, who));
         return response;
@@ -167,10 +174,12 @@ public final class RequestPipeline {
     /** Binds each route of one function to its endpoint; refuses to build with a route left out. */
     public static final class Builder {
         private final LambdaFunction function;
+        private final RateLimiter rateLimiter;
         private final Map<Route, Endpoint> endpoints = new HashMap<>();
 
-        private Builder(LambdaFunction function) {
+        private Builder(LambdaFunction function, RateLimiter rateLimiter) {
             this.function = function;
+            this.rateLimiter = rateLimiter;
         }
 
         /** @param route "METHOD /path" exactly as in {@link Routes#ALL} */
@@ -186,7 +195,7 @@ public final class RequestPipeline {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException(function + " has no endpoint for " + missing);
             }
-            return new RequestPipeline(endpoints);
+            return new RequestPipeline(endpoints, rateLimiter);
         }
     }
 }

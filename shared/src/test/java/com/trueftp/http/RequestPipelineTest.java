@@ -7,6 +7,8 @@ import com.trueftp.account.Plan;
 import com.trueftp.auth.Caller;
 import com.trueftp.auth.Scope;
 import com.trueftp.json.Json;
+import com.trueftp.ratelimit.RateLimit;
+import com.trueftp.ratelimit.RateLimiter;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -28,7 +30,8 @@ class RequestPipelineTest {
         received.set(request);
         return ApiResponse.ok(Json.object("ok", true));
     };
-    private final RequestPipeline pipeline = RequestPipeline.of(LambdaFunction.ACCOUNT)
+    private RateLimiter limiter = caller -> new RateLimit(1000, 998, 1_800_000_000L);
+    private final RequestPipeline pipeline = RequestPipeline.of(LambdaFunction.ACCOUNT, caller -> limiter.acquire(caller))
             .on("GET /account", request -> endpoint.handle(request)).build();
 
     private static APIGatewayProxyRequestEvent event(String method, String resource, Caller caller) {
@@ -166,9 +169,9 @@ class RequestPipelineTest {
 
     @Test
     void builderRefusesUnknownRoutesAndMissingEndpoints() {
-        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT).on("POST /account", r -> null))
+        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT, limiter).on("POST /account", r -> null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT).build())
+        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT, limiter).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("GET /account");
     }
 
@@ -176,5 +179,48 @@ class RequestPipelineTest {
     void errorBodiesAreAlwaysOneErrorField() throws Exception {
         Map<String, Object> body = Json.readObject(pipeline.handle(event("GET", "/api/ext/v1/nope", reader()), null).getBody());
         assertThat(body).containsOnlyKeys("error");
+    }
+
+    @Test
+    void everyAuthenticatedAnswerCarriesTheRateLimitHeaders() {
+        for (APIGatewayProxyResponseEvent response : new APIGatewayProxyResponseEvent[]{
+                pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null),
+                pipeline.handle(event("DELETE", "/api/ext/v1/account", reader()), null),
+                pipeline.handle(event("GET", "/api/ext/v1/account",
+                        caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE)), null)}) {
+            assertThat(response.getHeaders()).containsEntry("X-RateLimit-Limit", "1000")
+                    .containsEntry("X-RateLimit-Remaining", "998").containsEntry("X-RateLimit-Reset", "1800000000");
+        }
+    }
+
+    @Test
+    void overTheLimitTheEndpointIsNotCalled() throws Exception {
+        limiter = caller -> {
+            throw new ApiException(429, "rate limit exceeded: 1000 requests per hour", Map.of("Retry-After", "42"));
+        };
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(429);
+        assertThat(response.getHeaders()).containsEntry("Retry-After", "42");
+        assertThat(error(response)).isEqualTo("rate limit exceeded: 1000 requests per hour");
+        assertThat(received.get()).isNull();
+    }
+
+    @Test
+    void unavailableCounterStoreFailsClosedWith503() throws Exception {
+        limiter = caller -> {
+            throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+        };
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(response.getHeaders()).containsKey("Retry-After");
+        assertThat(received.get()).isNull();
+    }
+
+    @Test
+    void unauthenticatedRequestsAreNotCounted() {
+        limiter = caller -> {
+            throw new AssertionError("counted a request without a caller");
+        };
+        assertThat(pipeline.handle(event("GET", "/api/ext/v1/account", null), null).getStatusCode()).isEqualTo(401);
     }
 }

@@ -3,15 +3,19 @@ package com.trueftp.account;
 import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.ClockModule;
 import com.trueftp.config.Config;
+import com.trueftp.ratelimit.RateLimitModule;
+import com.trueftp.ratelimit.RateLimiter;
 import dagger.BindsInstance;
 import dagger.Component;
 
 import javax.inject.Singleton;
 
 @Singleton
-@Component(modules = {AwsModule.class, ClockModule.class})
+@Component(modules = {AwsModule.class, ClockModule.class, RateLimitModule.class})
 interface AccountComponent {
     AccountEndpoint endpoint();
+
+    RateLimiter rateLimiter();
 
     @Component.Factory
     interface Factory {

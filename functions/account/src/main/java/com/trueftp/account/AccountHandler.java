@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.trueftp.config.Config;
 import com.trueftp.http.LambdaFunction;
 import com.trueftp.http.RequestPipeline;
+import com.trueftp.ratelimit.RateLimiter;
 
 /** The account function: GET /account. */
 public class AccountHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -14,11 +15,15 @@ public class AccountHandler implements RequestHandler<APIGatewayProxyRequestEven
 
     /** Lambda's entry: wiring happens once, at cold start. */
     public AccountHandler() {
-        this(DaggerAccountComponent.factory().create(Config.fromEnvironment()).endpoint());
+        this(DaggerAccountComponent.factory().create(Config.fromEnvironment()));
     }
 
-    public AccountHandler(AccountEndpoint endpoint) {
-        this.pipeline = RequestPipeline.of(LambdaFunction.ACCOUNT)
+    AccountHandler(AccountComponent component) {
+        this(component.endpoint(), component.rateLimiter());
+    }
+
+    public AccountHandler(AccountEndpoint endpoint, RateLimiter rateLimiter) {
+        this.pipeline = RequestPipeline.of(LambdaFunction.ACCOUNT, rateLimiter)
                 .on("GET /account", endpoint::get)
                 .build();
     }

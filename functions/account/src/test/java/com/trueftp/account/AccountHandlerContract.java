@@ -11,7 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.trueftp.auth.RandomIds;
+
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.Map;
 
@@ -28,7 +38,7 @@ abstract class AccountHandlerContract {
     @BeforeEach
     void setUp() {
         AwsUnderTest aws = aws();
-        handler = new AccountHandler(DaggerAccountComponent.factory().create(aws.config()).endpoint());
+        handler = new AccountHandler(DaggerAccountComponent.factory().create(aws.config()));
         accounts = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC());
     }
 
@@ -96,11 +106,50 @@ abstract class AccountHandlerContract {
     @Test
     void unreachableDynamoDbIs503JsonNotAHang() throws Exception {
         Config down = AwsUnderTest.unreachable();
-        AccountHandler cut = new AccountHandler(DaggerAccountComponent.factory().create(down).endpoint());
+        AccountHandler cut = new AccountHandler(DaggerAccountComponent.factory().create(down));
         APIGatewayProxyResponseEvent response = assertTimeoutPreemptively(Duration.ofSeconds(30),
                 () -> cut.handleRequest(sample("get-account.json", "acc_whatever000000000000"), null));
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(response.getHeaders()).containsKey("Retry-After");
         assertThat(body(response)).containsOnlyKeys("error");
+    }
+
+    @Test
+    void responsesCarryTheRateLimitHeaders() {
+        Account account = accounts.create("Acme", Plan.PRO);
+        APIGatewayProxyRequestEvent event = sample("get-account.json", account.id());
+        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
+        APIGatewayProxyResponseEvent first = handler.handleRequest(event, null);
+        APIGatewayProxyResponseEvent second = handler.handleRequest(event, null);
+        assertThat(first.getHeaders()).containsEntry("X-RateLimit-Limit", "1000").containsEntry("X-RateLimit-Remaining", "999")
+                .containsKey("X-RateLimit-Reset");
+        assertThat(second.getHeaders()).containsEntry("X-RateLimit-Remaining", "998");
+    }
+
+    @Test
+    void concurrentRequestsNeverExceedTheLimit() throws Exception {
+        Account account = accounts.create("Acme", Plan.PRO);
+        int limit = 20;
+        int requests = 60;
+        String keyId = RandomIds.newId("key");
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            statuses.add(pool.submit(() -> {
+                APIGatewayProxyRequestEvent event = sample("get-account.json", account.id());
+                event.getRequestContext().getAuthorizer().put("keyId", keyId);
+                event.getRequestContext().getAuthorizer().put("rateLimit", Integer.toString(limit));
+                start.await();
+                return handler.handleRequest(event, null).getStatusCode();
+            }));
+        }
+        start.countDown();
+        Map<Integer, Long> byStatus = new TreeMap<>();
+        for (Future<Integer> status : statuses) {
+            byStatus.merge(status.get(60, TimeUnit.SECONDS), 1L, Long::sum);
+        }
+        pool.shutdown();
+        assertThat(byStatus).isEqualTo(Map.of(200, (long) limit, 429, (long) (requests - limit)));
     }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The API Gateway REQUEST authorizer. A good token yields an Allow policy for every method of the API
  * (the result is cached per token and reused across methods) and the caller as context; anything else
- * throws "Unauthorized", which API Gateway turns into 401. Other exceptions (DynamoDB down) make
+ * throws "Unauthorized", which API Gateway turns into 401. The usage identifier key puts the request under
+ * the usage plan (edge throttle and daily quota) of the account's tier. Other exceptions (DynamoDB down) make
  * API Gateway answer AUTHORIZER_FAILURE, which the stack maps to 503.
  */
 public class AuthorizerHandler implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> {
@@ -34,12 +35,13 @@ public class AuthorizerHandler implements RequestHandler<APIGatewayCustomAuthori
 
     @Override
     public IamPolicyResponseV1 handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
-        Caller caller;
+        Authenticator.Authentication authentication;
         try {
-            caller = authenticator.authenticate(authorizationHeader(event.getHeaders()));
+            authentication = authenticator.authenticate(authorizationHeader(event.getHeaders()));
         } catch (ApiException e) {
             throw new RuntimeException(UNAUTHORIZED);
         }
+        Caller caller = authentication.caller();
         return IamPolicyResponseV1.builder()
                 .withPrincipalId(caller.accountId())
                 .withPolicyDocument(IamPolicyResponseV1.PolicyDocument.builder()
@@ -47,6 +49,7 @@ public class AuthorizerHandler implements RequestHandler<APIGatewayCustomAuthori
                         .withStatement(List.of(IamPolicyResponseV1.allowStatement(wholeApi(event.getMethodArn()))))
                         .build())
                 .withContext(caller.toAuthorizerContext())
+                .withUsageIdentifierKey(authentication.usageKey())
                 .build();
     }
 

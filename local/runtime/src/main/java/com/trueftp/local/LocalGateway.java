@@ -8,6 +8,9 @@ import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.trueftp.account.Plan;
+import com.trueftp.auth.Caller;
+import com.trueftp.http.GatewayResponse;
 import com.trueftp.http.LambdaFunction;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
@@ -50,24 +53,37 @@ public final class LocalGateway implements AutoCloseable {
     private final ExecutorService executor;
     private final Duration authCacheTtl;
     private final LogLevel logLevel;
+    private final EdgeThrottle edgeThrottle;
     private final Map<LambdaFunction, Object> handlers = new ConcurrentHashMap<>();
     private final Map<String, CachedPolicy> authCache = new ConcurrentHashMap<>();
 
     private record CachedPolicy(IamPolicyResponseV1 policy, Instant expires) {
     }
 
-    private LocalGateway(HttpServer server, ExecutorService executor, Duration authCacheTtl, LogLevel logLevel) {
+    private LocalGateway(HttpServer server, ExecutorService executor, Duration authCacheTtl, LogLevel logLevel,
+                         EdgeThrottle edgeThrottle) {
         this.server = server;
         this.executor = executor;
         this.authCacheTtl = authCacheTtl;
         this.logLevel = logLevel;
+        this.edgeThrottle = edgeThrottle;
     }
 
-    /** Starts on 127.0.0.1; port 0 picks a free one. */
-    public static LocalGateway start(int port, Duration authCacheTtl, LogLevel logLevel) throws IOException {
+    /**
+     * Starts on 127.0.0.1; port 0 picks a free one.
+     *
+     * @param edgeThrottle apply the usage plans' per-key throttle, as the deployed API does (benchmarks
+     *                     that measure the handlers turn it off)
+     */
+    public static LocalGateway start(int port, Duration authCacheTtl, LogLevel logLevel, boolean edgeThrottle)
+            throws IOException {
+        // Without TCP_NODELAY the JDK server sends headers and body as two segments and the body waits for
+        // the client's delayed ACK: about 40 ms on every response. Read once, when the first server starts.
+        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         ExecutorService executor = Executors.newFixedThreadPool(32);
-        LocalGateway gateway = new LocalGateway(server, executor, authCacheTtl, logLevel);
+        LocalGateway gateway = new LocalGateway(server, executor, authCacheTtl, logLevel,
+                edgeThrottle ? new EdgeThrottle() : null);
         server.createContext("/", gateway::serve);
         server.setExecutor(executor);
         server.start();
@@ -88,7 +104,7 @@ public final class LocalGateway implements AutoCloseable {
             try {
                 answer = dispatch(exchange);
             } catch (RuntimeException e) {
-                e.printStackTrace();
+                e.printStackTrace(); // a handler that throws is a bug: API Gateway answers 502 then
                 answer = Answer.error(502, "internal server error");
             }
             write(exchange, answer);
@@ -100,11 +116,11 @@ public final class LocalGateway implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         Optional<Routes.Match> match = Routes.match(path);
         if (match.isEmpty()) {
-            return Answer.error(404, "no such endpoint");
+            return Answer.of(GatewayResponse.MISSING_AUTHENTICATION_TOKEN);
         }
         byte[] body = readBody(exchange.getRequestBody());
         if (body == null) {
-            return Answer.error(413, "request body too large");
+            return Answer.of(GatewayResponse.REQUEST_TOO_LARGE);
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
@@ -112,7 +128,7 @@ public final class LocalGateway implements AutoCloseable {
 
         String authorization = first(headers, "Authorization");
         if (authorization == null || authorization.isBlank()) {
-            return Answer.error(401, "missing, invalid or expired token"); // identity source absent
+            return Answer.of(GatewayResponse.UNAUTHORIZED); // identity source absent: the authorizer is not called
         }
         String methodArn = "arn:aws:execute-api:us-east-1:" + AWS_ACCOUNT + ":" + API_ID + "/" + STAGE + "/"
                 + method + path;
@@ -121,12 +137,15 @@ public final class LocalGateway implements AutoCloseable {
             policy = authorize(authorization, methodArn, method, path, match.get(), headers, query);
         } catch (RuntimeException e) {
             if ("Unauthorized".equals(e.getMessage())) {
-                return Answer.error(401, "missing, invalid or expired token");
+                return Answer.of(GatewayResponse.UNAUTHORIZED);
             }
-            return Answer.error(503, "service temporarily unavailable, retry shortly"); // AUTHORIZER_FAILURE
+            return Answer.of(GatewayResponse.AUTHORIZER_FAILURE);
         }
         if (!PolicyCheck.allows(policy, methodArn)) {
-            return Answer.error(403, "access denied");
+            return Answer.of(GatewayResponse.ACCESS_DENIED);
+        }
+        if (edgeThrottle != null && !edgeThrottle.tryAcquire(policy.getUsageIdentifierKey(), planOf(policy))) {
+            return Answer.of(GatewayResponse.THROTTLED);
         }
 
         // Every method of a known resource reaches its function (ANY in the stack), which answers 405 itself.
@@ -171,6 +190,11 @@ public final class LocalGateway implements AutoCloseable {
                 throw new IllegalStateException("cannot create handler " + f.handler(), e);
             }
         });
+    }
+
+    /** The usage plan is the one of the account's plan, which the authorizer passes in its context. */
+    private static Plan planOf(IamPolicyResponseV1 policy) {
+        return Caller.fromAuthorizerContext(policy.getContext()).plan();
     }
 
     private static byte[] readBody(InputStream in) throws IOException {
@@ -227,6 +251,10 @@ public final class LocalGateway implements AutoCloseable {
             headers.put("Content-Type", List.of("application/json; charset=utf-8"));
             headers.put("X-Request-Id", List.of(UUID.randomUUID().toString()));
             return new Answer(status, headers, Json.write(Map.of("error", message)).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Answer of(GatewayResponse response) {
+            return error(response.status(), response.message());
         }
 
         static Answer of(APIGatewayProxyResponseEvent response) {

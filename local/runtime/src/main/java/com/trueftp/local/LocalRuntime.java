@@ -31,7 +31,7 @@ public final class LocalRuntime implements AutoCloseable {
         LocalAws aws = LocalAws.start(0, dataDir);
         try {
             aws.settings().forEach(System::setProperty); // handlers read these as if from their environment
-            LocalGateway gateway = LocalGateway.start(port, authCacheTtl, logLevel);
+            LocalGateway gateway = LocalGateway.start(port, authCacheTtl, logLevel, true);
             if (dataDir != null) {
                 LocalStackFile.write(dataDir, gateway.baseUrl(), aws.settings());
             }

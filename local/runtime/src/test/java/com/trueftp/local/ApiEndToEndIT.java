@@ -145,6 +145,17 @@ class ApiEndToEndIT {
     }
 
     @Test
+    void keyRateLimitsStayWithinThePlansMaximum() throws Exception {
+        String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
+        assertThat(client.admin("create-key", "--account", account, "--scopes", "read", "--rate-limit", "0").stderr())
+                .contains("--rate-limit must be a whole number from 1 to 10000");
+        assertThat(client.admin("create-key", "--account", account, "--scopes", "read", "--rate-limit", "10001").stderr())
+                .contains("--rate-limit must be a whole number from 1 to 10000");
+        assertThat(client.admin("create-key", "--account", account, "--scopes", "read", "--rate-limit", "10000").json())
+                .containsEntry("rate_limit", 10000);
+    }
+
+    @Test
     void adminCommandsSayWhatIsWrong() {
         assertThat(client.admin("create-account", "--plan", "gold")).satisfies(r -> {
             assertThat(r.exitCode()).isEqualTo(2);
@@ -155,11 +166,39 @@ class ApiEndToEndIT {
                 .contains("no such account: acc_nope");
         assertThat(client.admin("create-key", "--account", "acc_nope", "--scopes", "admin").stderr())
                 .contains("--scopes must be read, write or read,write");
-        assertThat(client.admin("create-key", "--account", "acc_nope", "--scopes", "read", "--rate-limit", "0").stderr())
-                .contains("--rate-limit must be a whole number from 1 to 1000000");
         assertThat(client.admin("set-account", "--account", "acc_nope").stderr()).contains("needs --plan or --status");
         assertThat(client.admin("revoke-key", "--key", "key_nope").exitCode()).isEqualTo(1);
         assertThat(client.admin("frobnicate").stderr()).contains("unknown command frobnicate");
         assertThat(client.admin("create-account", "--plan").stderr()).contains("--plan needs a value");
+    }
+
+    @Test
+    void everyAuthenticatedResponseCountsDownAndTheLimitAnswers429WithRetryAfter() throws Exception {
+        String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
+        String token = (String) client.admin("create-key", "--account", account, "--scopes", "read",
+                "--rate-limit", "3").json().get("token");
+        String other = (String) client.admin("create-key", "--account", account, "--scopes", "read",
+                "--rate-limit", "3").json().get("token");
+
+        HttpResponse<String> first = client.get("/account", token);
+        HttpResponse<String> error = client.send("DELETE", "/account", token, null);
+        HttpResponse<String> third = client.get("/account", token);
+        HttpResponse<String> refused = client.get("/account", token);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("X-RateLimit-Limit")).contains("3");
+        assertThat(first.headers().firstValue("X-RateLimit-Remaining")).contains("2");
+        assertThat(error.statusCode()).isEqualTo(405);
+        assertThat(error.headers().firstValue("X-RateLimit-Remaining")).contains("1");
+        assertThat(third.headers().firstValue("X-RateLimit-Remaining")).contains("0");
+        assertJsonError(refused, 429, "rate limit exceeded: 3 requests per hour");
+        assertThat(refused.headers().firstValue("X-RateLimit-Remaining")).contains("0");
+        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        long reset = Long.parseLong(refused.headers().firstValue("X-RateLimit-Reset").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 3600L);
+        assertThat(reset % 3600).as("the window ends on the hour").isZero();
+
+        assertThat(client.get("/account", other).headers().firstValue("X-RateLimit-Remaining"))
+                .as("another key of the same account has its own count").contains("2");
     }
 }

@@ -1,0 +1,417 @@
+package com.trueftp.infra;
+
+import com.trueftp.account.Plan;
+import com.trueftp.aws.TableSpec;
+import com.trueftp.aws.Tables;
+import com.trueftp.config.Config;
+import com.trueftp.http.GatewayResponse;
+import com.trueftp.http.LambdaFunction;
+import com.trueftp.http.Route;
+import com.trueftp.http.Routes;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigateway.ApiKeySourceType;
+import software.amazon.awscdk.services.apigateway.Period;
+import software.amazon.awscdk.services.apigateway.QuotaSettings;
+import software.amazon.awscdk.services.apigateway.ThrottleSettings;
+import software.amazon.awscdk.services.apigateway.UsagePlan;
+import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
+import software.amazon.awscdk.services.apigateway.UsagePlanProps;
+import software.amazon.awscdk.services.apigateway.DomainNameOptions;
+import software.amazon.awscdk.services.apigateway.EndpointType;
+import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
+import software.amazon.awscdk.services.apigateway.IResource;
+import software.amazon.awscdk.services.apigateway.IdentitySource;
+import software.amazon.awscdk.services.apigateway.LambdaIntegration;
+import software.amazon.awscdk.services.apigateway.LambdaIntegrationOptions;
+import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.RequestAuthorizer;
+import software.amazon.awscdk.services.apigateway.ResponseType;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.apigateway.SecurityPolicy;
+import software.amazon.awscdk.services.apigateway.StageOptions;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The whole TrueFTP stack, built from the route table ({@link Routes}) and the table definitions
+ * ({@link Tables}) the code itself uses. Environment-agnostic: synth needs no credentials and does no lookups.
+ * Every map that reaches a construct is sorted or insertion-ordered so the template is byte-identical across runs.
+ */
+public class TrueFtpStack extends Stack {
+    public static final String STAGE = "prod";
+    public static final String API_URL_OUTPUT = "ApiUrl";
+    public static final int MAX_AUTH_CACHE_TTL_SECONDS = 3600;
+
+    /** Context keys: {@code cdk synth -c key=value}. */
+    public static final String CONTEXT_REPO_ROOT = "repoRoot";
+    public static final String CONTEXT_AUTH_CACHE_TTL = "authCacheTtlSeconds";
+    public static final String CONTEXT_DOMAIN_NAME = "domainName";
+    public static final String CONTEXT_CERTIFICATE_ARN = "certificateArn";
+
+    private static final String JSON = "application/json; charset=utf-8";
+
+    /** API Gateway's own answers, as {"error": ...} like every function answer; the local gateway uses the same bodies. */
+    static final SortedMap<String, GatewayAnswer> GATEWAY_RESPONSES = gatewayResponses();
+
+    private static SortedMap<String, GatewayAnswer> gatewayResponses() {
+        SortedMap<String, GatewayAnswer> responses = new TreeMap<>();
+        for (GatewayResponse response : GatewayResponse.values()) {
+            responses.put(response.name(), GatewayAnswer.of(response.status(), response.message()));
+        }
+        responses.put("DEFAULT_4XX", GatewayAnswer.passThrough());
+        responses.put("DEFAULT_5XX", GatewayAnswer.passThrough());
+        return responses;
+    }
+
+    /** One gateway response: a fixed status and message, or (status null) API Gateway's own status and message. */
+    record GatewayAnswer(Integer status, String body) {
+        static GatewayAnswer of(int status, String message) {
+            return new GatewayAnswer(status, "{\"error\":\"" + message + "\"}");
+        }
+
+        static GatewayAnswer passThrough() {
+            return new GatewayAnswer(null, "{\"error\":$context.error.messageString}");
+        }
+    }
+
+    private final Path repoRoot;
+    private final Map<TableSpec, Table> tables = new LinkedHashMap<>();
+    private final Map<LambdaFunction, Function> functions = new EnumMap<>(LambdaFunction.class);
+
+    public TrueFtpStack(Construct scope, String id, StackProps props) {
+        super(scope, id, props);
+        repoRoot = repoRoot();
+        Tables.ALL.forEach(this::createTable);
+        for (LambdaFunction f : LambdaFunction.values()) {
+            functions.put(f, createFunction(f));
+        }
+        RestApi api = createRestApi();
+        RequestAuthorizer authorizer = createAuthorizer();
+        createMethods(api, authorizer);
+        createUsagePlans(api);
+        createGatewayResponses(api);
+        createApiUrlOutput(api);
+    }
+
+    // ---- DynamoDB ----
+
+    private void createTable(TableSpec spec) {
+        Table table = Table.Builder.create(this, pascal(spec.id()) + "Table")
+                .partitionKey(attribute(spec.partitionKey()))
+                .sortKey(spec.sortKey() == null ? null : attribute(spec.sortKey()))
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                .timeToLiveAttribute(spec.ttlAttribute())
+                // Customer data: deleting the stack must not delete it.
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        for (TableSpec.Index index : spec.indexes()) {
+            table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                    .indexName(index.name())
+                    .partitionKey(attribute(index.partitionKey()))
+                    .sortKey(index.sortKey() == null ? null : attribute(index.sortKey()))
+                    .projectionType(ProjectionType.ALL)
+                    .build());
+        }
+        tables.put(spec, table);
+        // The admin CLI finds the deployed table names through these outputs.
+        CfnOutput.Builder.create(this, spec.outputKey())
+                .description("DynamoDB table " + spec.id())
+                .value(table.getTableName())
+                .build();
+    }
+
+    private static Attribute attribute(TableSpec.Key key) {
+        return Attribute.builder()
+                .name(key.name())
+                .type(key.type() == TableSpec.KeyType.NUMBER ? AttributeType.NUMBER : AttributeType.STRING)
+                .build();
+    }
+
+    // ---- Lambda ----
+
+    /** Exhaustive over the enum: a new function does not compile until it is wired here. */
+    private Function createFunction(LambdaFunction f) {
+        return switch (f) {
+            case AUTHORIZER -> createAuthorizerFunction();
+            case ACCOUNT -> createAccountFunction();
+        };
+    }
+
+    private Function createAuthorizerFunction() {
+        // Memory buys CPU, and a cold JVM here delays every uncached request: keep the full 1024 MB.
+        Function fn = function(LambdaFunction.AUTHORIZER, Duration.seconds(10), Tables.API_KEYS, Tables.ACCOUNTS);
+        // It reads one key (by token hash) and its account, and nothing else.
+        getItemOnly(fn, Tables.API_KEYS, Tables.ACCOUNTS);
+        return fn;
+    }
+
+    private Function createAccountFunction() {
+        Function fn = function(LambdaFunction.ACCOUNT, Duration.seconds(15), Tables.ACCOUNTS, Tables.RATE_LIMITS);
+        getItemOnly(fn, Tables.ACCOUNTS);
+        countsRequests(fn);
+        return fn;
+    }
+
+    /** The hourly limiter of the request pipeline: one conditional UpdateItem per request, nothing else. */
+    private void countsRequests(Function fn) {
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:UpdateItem"))
+                .resources(List.of(tables.get(Tables.RATE_LIMITS).getTableArn()))
+                .build());
+    }
+
+    /** A function with its own log group and the names of the tables it uses in its environment. */
+    private Function function(LambdaFunction f, Duration timeout, TableSpec... tablesUsed) {
+        Map<String, String> environment = new TreeMap<>();
+        for (TableSpec spec : tablesUsed) {
+            environment.put(spec.nameVariable(), tables.get(spec).getTableName());
+        }
+        // C1 only: a faster cold start, which matters more than peak speed for short requests.
+        environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        String name = pascal(f.id());
+        return Function.Builder.create(this, name + "Function")
+                .description(f.description())
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .code(jar(f))
+                .handler(f.handler())
+                .memorySize(1024)
+                .timeout(timeout)
+                .environment(environment)
+                .loggingFormat(LoggingFormat.JSON)
+                .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                .logGroup(logGroup(name + "Logs"))
+                .build();
+    }
+
+    private Code jar(LambdaFunction f) {
+        Path jar = repoRoot.resolve("functions").resolve(f.id()).resolve("target").resolve("lambda.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("missing " + jar + " for function " + f.id()
+                    + ": run mvn package first (from the repository root), or set -c " + CONTEXT_REPO_ROOT + "=DIR");
+        }
+        return Code.fromAsset(jar.toString());
+    }
+
+    /** GetItem on the tables themselves: no index, no write, no scan. */
+    private void getItemOnly(Function fn, TableSpec... specs) {
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem"))
+                .resources(Arrays.stream(specs).map(spec -> tables.get(spec).getTableArn()).toList())
+                .build());
+    }
+
+    private LogGroup logGroup(String id) {
+        return LogGroup.Builder.create(this, id)
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+    }
+
+    // ---- API Gateway ----
+
+    private RestApi createRestApi() {
+        return RestApi.Builder.create(this, "Api")
+                .restApiName("trueftp")
+                .description("TrueFTP REST API")
+                .endpointTypes(List.of(EndpointType.REGIONAL))
+                // Proxy events carry these bodies base64-encoded instead of mangled as text.
+                .binaryMediaTypes(List.of("multipart/form-data", "application/octet-stream"))
+                // Access logs need the account-level CloudWatch role.
+                .cloudWatchRole(true)
+                // The authorizer names each request's API key (usageIdentifierKey): clients never send one.
+                .apiKeySourceType(ApiKeySourceType.AUTHORIZER)
+                .deployOptions(StageOptions.builder()
+                        .stageName(STAGE)
+                        .accessLogDestination(new LogGroupLogDestination(logGroup("ApiAccessLogs")))
+                        .accessLogFormat(AccessLogFormat.custom(accessLogFormat()))
+                        .build())
+                .build();
+    }
+
+    private static String accessLogFormat() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("requestId", "$context.requestId");
+        fields.put("ip", "$context.identity.sourceIp");
+        fields.put("method", "$context.httpMethod");
+        fields.put("resourcePath", "$context.resourcePath");
+        fields.put("status", "$context.status");
+        fields.put("latency", "$context.responseLatency");
+        fields.put("principalId", "$context.authorizer.principalId");
+        return fields.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private RequestAuthorizer createAuthorizer() {
+        return RequestAuthorizer.Builder.create(this, "TokenAuthorizer")
+                .handler(functions.get(LambdaFunction.AUTHORIZER))
+                .identitySources(List.of(IdentitySource.header("Authorization")))
+                .resultsCacheTtl(Duration.seconds(authCacheTtlSeconds()))
+                .build();
+    }
+
+    /**
+     * Each path template at its full path (base path included, so a custom domain maps at the root),
+     * one method per route, and ANY to the same function: a wrong method then reaches the function,
+     * which answers 405 with Allow, as the local gateway does.
+     */
+    private void createMethods(RestApi api, RequestAuthorizer authorizer) {
+        // apiKeyRequired puts every request under the usage plan of its key's tier.
+        MethodOptions authorized = MethodOptions.builder().authorizer(authorizer).apiKeyRequired(true).build();
+        Map<LambdaFunction, LambdaIntegration> integrations = new EnumMap<>(LambdaFunction.class);
+        for (String template : Routes.templates()) {
+            IResource resource = api.getRoot().resourceForPath(Routes.BASE_PATH + template);
+            List<Route> routes = Routes.ALL.stream().filter(r -> r.path().equals(template)).toList();
+            for (Route route : routes) {
+                resource.addMethod(route.method(), integration(integrations, route.function()), authorized);
+            }
+            // The first route's function, as in the local gateway.
+            resource.addMethod("ANY", integration(integrations, routes.get(0).function()), authorized);
+        }
+    }
+
+    /**
+     * One usage plan per account plan: the per-second throttle and a daily quota per key. The exact hourly
+     * limit is the request pipeline's; the admin CLI attaches each key's API Gateway API key to its tier.
+     */
+    private void createUsagePlans(RestApi api) {
+        for (Plan plan : Plan.values()) {
+            UsagePlan usagePlan = api.addUsagePlan(pascal(plan.id()) + "UsagePlan", UsagePlanProps.builder()
+                    .name("trueftp-" + plan.id())
+                    .description("Edge throttle and daily quota per key on the " + plan.id() + " plan")
+                    .throttle(ThrottleSettings.builder()
+                            .rateLimit(plan.throttleRatePerSecond())
+                            .burstLimit(plan.throttleBurst())
+                            .build())
+                    .quota(QuotaSettings.builder().limit(plan.dailyQuota()).period(Period.DAY).build())
+                    .apiStages(List.of(UsagePlanPerApiStage.builder().api(api).stage(api.getDeploymentStage()).build()))
+                    .build());
+            CfnOutput.Builder.create(this, plan.usagePlanOutputKey())
+                    .description("Usage plan of " + plan.id() + " keys (the admin CLI attaches keys to it)")
+                    .value(usagePlan.getUsagePlanId())
+                    .build();
+        }
+    }
+
+    private LambdaIntegration integration(Map<LambdaFunction, LambdaIntegration> integrations, LambdaFunction f) {
+        // No test-invoke permissions: they double the function's resource policy and bypass the authorizer anyway.
+        return integrations.computeIfAbsent(f, key -> new LambdaIntegration(functions.get(key),
+                LambdaIntegrationOptions.builder().allowTestInvoke(false).build()));
+    }
+
+    private void createGatewayResponses(RestApi api) {
+        GATEWAY_RESPONSES.forEach((type, answer) -> api.addGatewayResponse(pascal(type) + "Response",
+                GatewayResponseOptions.builder()
+                        .type(ResponseType.of(type))
+                        .statusCode(answer.status() == null ? null : answer.status().toString())
+                        .responseHeaders(new TreeMap<>(Map.of("Content-Type", "'" + JSON + "'")))
+                        .templates(new TreeMap<>(Map.of("application/json", answer.body())))
+                        .build()));
+    }
+
+    private void createApiUrlOutput(RestApi api) {
+        String domainName = context(CONTEXT_DOMAIN_NAME);
+        String certificateArn = context(CONTEXT_CERTIFICATE_ARN);
+        if ((domainName == null) != (certificateArn == null)) {
+            throw new IllegalArgumentException("context " + CONTEXT_DOMAIN_NAME + " and " + CONTEXT_CERTIFICATE_ARN
+                    + " go together: give both (a custom domain) or neither");
+        }
+        String url;
+        if (domainName != null) {
+            // Base path mapping at the root: https://DOMAIN/api/ext/v1/... reaches the stage.
+            api.addDomainName("CustomDomain", DomainNameOptions.builder()
+                    .domainName(domainName)
+                    .certificate(Certificate.fromCertificateArn(this, "CustomDomainCertificate", certificateArn))
+                    .endpointType(EndpointType.REGIONAL)
+                    .securityPolicy(SecurityPolicy.TLS_1_2)
+                    .build());
+            url = "https://" + domainName + Routes.BASE_PATH;
+        } else {
+            url = api.urlForPath(Routes.BASE_PATH);
+        }
+        CfnOutput.Builder.create(this, API_URL_OUTPUT)
+                .description("Base URL of the TrueFTP API")
+                .value(url)
+                .build();
+    }
+
+    // ---- context ----
+
+    private Path repoRoot() {
+        String configured = context(CONTEXT_REPO_ROOT);
+        // cdk runs the app in infra/, and so does Surefire.
+        Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+        return root.toAbsolutePath().normalize();
+    }
+
+    private long authCacheTtlSeconds() {
+        String value = context(CONTEXT_AUTH_CACHE_TTL);
+        if (value == null) {
+            return Config.DEFAULT_AUTH_CACHE_TTL.toSeconds();
+        }
+        long seconds;
+        try {
+            seconds = new BigDecimal(value).longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds > MAX_AUTH_CACHE_TTL_SECONDS) {
+            throw new IllegalArgumentException("context " + CONTEXT_AUTH_CACHE_TTL + " must be a whole number of seconds"
+                    + " from 0 to " + MAX_AUTH_CACHE_TTL_SECONDS + " (API Gateway's limit), got: " + value);
+        }
+        return seconds;
+    }
+
+    private String context(String key) {
+        Object value = getNode().tryGetContext(key);
+        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+    }
+
+    /** "api-keys" becomes "ApiKeys", "ACCESS_DENIED" becomes "AccessDenied": stable construct ids. */
+    private static String pascal(String id) {
+        StringBuilder out = new StringBuilder();
+        for (String word : id.toLowerCase().split("[-_]")) {
+            out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        return out.toString();
+    }
+}

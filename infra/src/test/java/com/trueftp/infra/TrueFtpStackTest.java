@@ -1,0 +1,382 @@
+package com.trueftp.infra;
+
+import com.trueftp.account.Plan;
+import com.trueftp.aws.TableSpec;
+import com.trueftp.aws.Tables;
+import com.trueftp.config.Config;
+import com.trueftp.http.LambdaFunction;
+import com.trueftp.http.Route;
+import com.trueftp.http.Routes;
+import com.trueftp.json.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static com.trueftp.infra.Stacks.at;
+import static com.trueftp.infra.Stacks.functionId;
+import static com.trueftp.infra.Stacks.properties;
+import static com.trueftp.infra.Stacks.referencedId;
+import static com.trueftp.infra.Stacks.resources;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The default stack (no context beyond cdk.json), synthesized once for the class. */
+class TrueFtpStackTest {
+    private static final Set<String> DYNAMODB_WRITES = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems", "dynamodb:*");
+    private static final Set<String> DYNAMODB_READS = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem",
+            "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator", "dynamodb:Scan");
+
+    private static Template template;
+
+    @BeforeAll
+    static void synth() {
+        template = Stacks.template();
+    }
+
+    record MethodSpec(String httpMethod, String path, String authorizationType, String authorizerId,
+                      String integrationType, String functionId) {
+    }
+
+    @Test
+    void everyRouteAndAnAnyMethodPerPathAreTheOnlyMethodsAllBehindTheAuthorizer() {
+        String authorizerId = template.getResourceId("AWS::ApiGateway::Authorizer");
+        Set<MethodSpec> expected = new HashSet<>();
+        for (Route route : Routes.ALL) {
+            expected.add(new MethodSpec(route.method(), route.resource(), "CUSTOM", authorizerId, "AWS_PROXY",
+                    functionId(template, route.function().handler())));
+        }
+        for (String path : Routes.templates()) {
+            // A wrong method reaches the path's (first) function, which answers 405 like the local gateway.
+            LambdaFunction function = Routes.ALL.stream().filter(r -> r.path().equals(path)).findFirst()
+                    .orElseThrow().function();
+            expected.add(new MethodSpec("ANY", Routes.BASE_PATH + path, "CUSTOM", authorizerId, "AWS_PROXY",
+                    functionId(template, function.handler())));
+        }
+        assertThat(methods()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void everyTableFromTheSpecsIsOnDemandWithRecoveryEncryptionItsKeysAndIndexesAndIsRetained() {
+        template.resourceCountIs("AWS::DynamoDB::Table", Tables.ALL.size());
+        for (TableSpec spec : Tables.ALL) {
+            String id = referencedId(at(template.findOutputs(spec.outputKey()).get(spec.outputKey()), "Value"));
+            Map<String, Object> table = resources(template, "AWS::DynamoDB::Table").get(id);
+            assertThat(table).as(spec.id()).isNotNull();
+            assertThat(table).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+            Map<String, Object> props = properties(table);
+            assertThat(props.get("KeySchema")).as(spec.id()).isEqualTo(keySchema(spec.partitionKey(), spec.sortKey()));
+            assertThat(props).containsEntry("BillingMode", "PAY_PER_REQUEST");
+            assertThat(at(props, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")).isEqualTo(true);
+            assertThat(at(props, "SSESpecification", "SSEEnabled")).isEqualTo(true);
+            assertThat(at(props, "SSESpecification", "KMSMasterKeyId")).as("AWS-managed key").isNull();
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> definitions = (List<Map<String, Object>>) props.get("AttributeDefinitions");
+            for (TableSpec.Key key : keys(spec)) {
+                assertThat(definitions).contains(Map.of("AttributeName", key.name(),
+                        "AttributeType", key.type() == TableSpec.KeyType.NUMBER ? "N" : "S"));
+            }
+            List<Map<String, Object>> indexes = new ArrayList<>();
+            for (TableSpec.Index index : spec.indexes()) {
+                indexes.add(Map.of("IndexName", index.name(),
+                        "KeySchema", keySchema(index.partitionKey(), index.sortKey()),
+                        "Projection", Map.of("ProjectionType", "ALL")));
+            }
+            assertThat(props.get("GlobalSecondaryIndexes")).as(spec.id()).isEqualTo(indexes.isEmpty() ? null : indexes);
+            assertThat(props.get("TimeToLiveSpecification")).as(spec.id()).isEqualTo(spec.ttlAttribute() == null ? null
+                    : Map.of("AttributeName", spec.ttlAttribute(), "Enabled", true));
+        }
+    }
+
+    @Test
+    void functionsRunJava21OnArm64WithTheirHandlerJsonLogsAndTheirOwnLogGroup() {
+        template.resourceCountIs("AWS::Lambda::Function", LambdaFunction.values().length);
+        Map<String, Map<String, Object>> logGroups = resources(template, "AWS::Logs::LogGroup");
+        Set<String> usedLogGroups = new HashSet<>();
+        for (LambdaFunction f : LambdaFunction.values()) {
+            Map<String, Object> props = properties(resources(template, "AWS::Lambda::Function")
+                    .get(functionId(template, f.handler())));
+            assertThat(props).as(f.id())
+                    .containsEntry("Runtime", "java21")
+                    .containsEntry("Architectures", List.of("arm64"))
+                    .containsEntry("MemorySize", 1024)
+                    .containsEntry("Description", f.description());
+            assertThat(((Number) props.get("Timeout")).intValue()).as(f.id()).isBetween(10, 15);
+            assertThat(at(props, "Environment", "Variables", "JAVA_TOOL_OPTIONS"))
+                    .isEqualTo("-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+            assertThat(at(props, "LoggingConfig", "LogFormat")).isEqualTo("JSON");
+            assertThat(at(props, "LoggingConfig", "ApplicationLogLevel")).isEqualTo("INFO");
+            String logGroup = referencedId(at(props, "LoggingConfig", "LogGroup"));
+            assertThat(logGroups).as(f.id()).containsKey(logGroup);
+            assertThat(usedLogGroups.add(logGroup)).as(f.id() + " has a log group of its own").isTrue();
+        }
+    }
+
+    @Test
+    void functionsGetTheNamesOfExactlyTheTablesTheyUse() {
+        assertThat(tableVariables(LambdaFunction.AUTHORIZER))
+                .isEqualTo(tableNames(Tables.API_KEYS, Tables.ACCOUNTS));
+        assertThat(tableVariables(LambdaFunction.ACCOUNT)).isEqualTo(tableNames(Tables.ACCOUNTS, Tables.RATE_LIMITS));
+    }
+
+    @Test
+    void authorizerReadsTheAuthorizationHeaderAndCachesForTheDefaultTtl() {
+        template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
+        Map<String, Object> props = properties(resources(template, "AWS::ApiGateway::Authorizer").values()
+                .iterator().next());
+        assertThat(props).containsEntry("Type", "REQUEST")
+                .containsEntry("IdentitySource", "method.request.header.Authorization")
+                .containsEntry("AuthorizerResultTtlInSeconds", (int) Config.DEFAULT_AUTH_CACHE_TTL.toSeconds());
+        assertThat(Json.write(props.get("AuthorizerUri")))
+                .contains(functionId(template, LambdaFunction.AUTHORIZER.handler()));
+    }
+
+    @Test
+    void gatewayAnswersAreJsonErrorsWithTheirStatus() {
+        Map<String, Object[]> expected = new TreeMap<>(Map.ofEntries(
+                Map.entry("UNAUTHORIZED", new Object[]{"401", "{\"error\":\"missing, invalid or expired token\"}"}),
+                Map.entry("ACCESS_DENIED", new Object[]{"403", "{\"error\":\"access denied\"}"}),
+                Map.entry("MISSING_AUTHENTICATION_TOKEN", new Object[]{"404", "{\"error\":\"no such endpoint\"}"}),
+                Map.entry("AUTHORIZER_FAILURE", new Object[]{"503",
+                        "{\"error\":\"service temporarily unavailable, retry shortly\"}"}),
+                Map.entry("THROTTLED", new Object[]{"429", "{\"error\":\"rate limit exceeded\"}"}),
+                Map.entry("QUOTA_EXCEEDED", new Object[]{"429", "{\"error\":\"daily quota exceeded\"}"}),
+                Map.entry("REQUEST_TOO_LARGE", new Object[]{"413", "{\"error\":\"request body too large\"}"}),
+                Map.entry("INTEGRATION_TIMEOUT", new Object[]{"504", "{\"error\":\"request timed out\"}"}),
+                Map.entry("INTEGRATION_FAILURE", new Object[]{"503",
+                        "{\"error\":\"service temporarily unavailable, retry shortly\"}"}),
+                Map.entry("DEFAULT_4XX", new Object[]{null, "{\"error\":$context.error.messageString}"}),
+                Map.entry("DEFAULT_5XX", new Object[]{null, "{\"error\":$context.error.messageString}"})));
+        template.resourceCountIs("AWS::ApiGateway::GatewayResponse", expected.size());
+        expected.forEach((type, answer) -> template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseType", type,
+                "StatusCode", answer[0] == null ? Match.absent() : answer[0],
+                "ResponseParameters", Map.of("gatewayresponse.header.Content-Type", "'application/json; charset=utf-8'"),
+                "ResponseTemplates", Map.of("application/json", answer[1]))));
+    }
+
+    @Test
+    void apiIsRegionalOnStageProdWithBinaryBodiesAndJsonAccessLogs() throws Exception {
+        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "Name", "trueftp",
+                "EndpointConfiguration", Map.of("Types", List.of("REGIONAL")),
+                "BinaryMediaTypes", List.of("multipart/form-data", "application/octet-stream")));
+        Map<String, Object> stage = properties(resources(template, "AWS::ApiGateway::Stage").values().iterator().next());
+        assertThat(stage).containsEntry("StageName", "prod");
+        assertThat(resources(template, "AWS::Logs::LogGroup"))
+                .containsKey(referencedId(at(stage, "AccessLogSetting", "DestinationArn")));
+        Map<String, Object> format = Json.readObject((String) at(stage, "AccessLogSetting", "Format"));
+        assertThat(format).containsKeys("requestId", "ip", "method", "resourcePath", "status", "latency")
+                .containsEntry("principalId", "$context.authorizer.principalId");
+        // API Gateway writes access logs only with the account's CloudWatch role set.
+        template.resourceCountIs("AWS::ApiGateway::Account", 1);
+    }
+
+    @Test
+    void everyLogGroupKeepsOneMonthAndGoesWithTheStack() {
+        template.resourceCountIs("AWS::Logs::LogGroup", LambdaFunction.values().length + 1);
+        template.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+        template.allResources("AWS::Logs::LogGroup", Map.of("DeletionPolicy", "Delete"));
+    }
+
+    @Test
+    void outputsGiveTheApiUrlAndEveryTableName() {
+        assertThat(Json.write(at(template.findOutputs(TrueFtpStack.API_URL_OUTPUT).get(TrueFtpStack.API_URL_OUTPUT),
+                "Value"))).contains(".execute-api.").contains("\"/api/ext/v1\"");
+        for (TableSpec spec : Tables.ALL) {
+            assertThat(template.findOutputs(spec.outputKey())).as(spec.outputKey()).hasSize(1);
+        }
+    }
+
+    @Test
+    void accountFunctionCanOnlyGetAccountsAndUpdateRateLimitCounters() {
+        List<Map<String, Object>> statements = statements(LambdaFunction.ACCOUNT);
+        assertThat(statements).hasSize(2);
+        for (Map<String, Object> statement : statements) {
+            Set<String> actions = actions(List.of(statement));
+            Set<String> resources = resourceIds(List.of(statement));
+            if (actions.contains("dynamodb:GetItem")) {
+                assertThat(actions).containsOnly("dynamodb:GetItem");
+                assertThat(resources).containsOnly(tableId(Tables.ACCOUNTS));
+            } else {
+                assertThat(actions).containsOnly("dynamodb:UpdateItem");
+                assertThat(resources).containsOnly(tableId(Tables.RATE_LIMITS));
+            }
+        }
+    }
+
+    @Test
+    void keysComeFromTheAuthorizerAndEveryMethodRequiresOne() {
+        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of("ApiKeySourceType", "AUTHORIZER"));
+        for (Map<String, Object> method : resources(template, "AWS::ApiGateway::Method").values()) {
+            assertThat(properties(method)).containsEntry("ApiKeyRequired", true);
+        }
+    }
+
+    @Test
+    void eachPlanHasAUsagePlanWithItsThrottleAndADailyQuotaAboveItsHourlyLimits() {
+        template.resourceCountIs("AWS::ApiGateway::UsagePlan", Plan.values().length);
+        for (Plan plan : Plan.values()) {
+            template.hasResourceProperties("AWS::ApiGateway::UsagePlan", Match.objectLike(Map.of(
+                    "UsagePlanName", "trueftp-" + plan.id(),
+                    "Throttle", Map.of("RateLimit", plan.throttleRatePerSecond(), "BurstLimit", plan.throttleBurst()),
+                    "Quota", Map.of("Limit", plan.dailyQuota(), "Period", "DAY"),
+                    "ApiStages", Match.anyValue())));
+            assertThat(plan.dailyQuota()).as("a key at its highest hourly limit all day stays within the quota")
+                    .isGreaterThanOrEqualTo(24 * plan.maxKeyRateLimit());
+            assertThat(plan.throttleRatePerSecond() * 3600L).as("the throttle never undercuts the hourly limit")
+                    .isGreaterThanOrEqualTo(plan.maxKeyRateLimit());
+            assertThat(template.findOutputs(plan.usagePlanOutputKey())).as(plan.usagePlanOutputKey()).hasSize(1);
+        }
+    }
+
+    @Test
+    void authorizerCanOnlyReadApiKeysAndAccounts() {
+        List<Map<String, Object>> statements = statements(LambdaFunction.AUTHORIZER);
+        assertThat(actions(statements)).isSubsetOf(DYNAMODB_READS).isNotEmpty();
+        assertThat(resourceIds(statements)).containsOnly(tableId(Tables.API_KEYS), tableId(Tables.ACCOUNTS));
+    }
+
+    @Test
+    void functionRolesCarryOnlyTheBasicExecutionManagedPolicy() {
+        for (LambdaFunction f : LambdaFunction.values()) {
+            assertThat(Json.write(at(properties(resources(template, "AWS::IAM::Role").get(roleId(f))),
+                    "ManagedPolicyArns"))).as(f.id())
+                    .contains("service-role/AWSLambdaBasicExecutionRole")
+                    .doesNotContain("DynamoDB").doesNotContain("Administrator");
+        }
+    }
+
+    // ---- helpers ----
+
+    private static List<MethodSpec> methods() {
+        Map<String, Map<String, Object>> apiResources = resources(template, "AWS::ApiGateway::Resource");
+        List<MethodSpec> methods = new ArrayList<>();
+        for (Map<String, Object> method : resources(template, "AWS::ApiGateway::Method").values()) {
+            Map<String, Object> props = properties(method);
+            String uri = Json.write(at(props, "Integration", "Uri"));
+            String function = resources(template, "AWS::Lambda::Function").keySet().stream()
+                    .filter(id -> uri.contains("\"" + id + "\"")).findFirst().orElse(null);
+            methods.add(new MethodSpec((String) props.get("HttpMethod"),
+                    path(referencedId(props.get("ResourceId")), apiResources),
+                    (String) props.get("AuthorizationType"), referencedId(props.get("AuthorizerId")),
+                    (String) at(props, "Integration", "Type"), function));
+        }
+        return methods;
+    }
+
+    /** The full path of an API resource, from its PathPart and its parents'. */
+    private static String path(String resourceId, Map<String, Map<String, Object>> apiResources) {
+        Map<String, Object> resource = apiResources.get(resourceId);
+        if (resource == null) {
+            return ""; // the root resource: {"Fn::GetAtt": [api, "RootResourceId"]}
+        }
+        Map<String, Object> props = properties(resource);
+        return path(referencedId(props.get("ParentId")), apiResources) + "/" + props.get("PathPart");
+    }
+
+    private static List<Map<String, Object>> keySchema(TableSpec.Key partitionKey, TableSpec.Key sortKey) {
+        List<Map<String, Object>> schema = new ArrayList<>();
+        schema.add(Map.of("AttributeName", partitionKey.name(), "KeyType", "HASH"));
+        if (sortKey != null) {
+            schema.add(Map.of("AttributeName", sortKey.name(), "KeyType", "RANGE"));
+        }
+        return schema;
+    }
+
+    private static List<TableSpec.Key> keys(TableSpec spec) {
+        List<TableSpec.Key> keys = new ArrayList<>();
+        keys.add(spec.partitionKey());
+        if (spec.sortKey() != null) {
+            keys.add(spec.sortKey());
+        }
+        for (TableSpec.Index index : spec.indexes()) {
+            keys.add(index.partitionKey());
+            if (index.sortKey() != null) {
+                keys.add(index.sortKey());
+            }
+        }
+        return keys;
+    }
+
+    private static String tableId(TableSpec spec) {
+        return referencedId(at(template.findOutputs(spec.outputKey()).get(spec.outputKey()), "Value"));
+    }
+
+    private static Map<String, String> tableNames(TableSpec... specs) {
+        Map<String, String> names = new TreeMap<>();
+        for (TableSpec spec : specs) {
+            names.put(spec.nameVariable(), tableId(spec));
+        }
+        return names;
+    }
+
+    /** The function's environment variables that name tables, with the table each one references. */
+    private static Map<String, String> tableVariables(LambdaFunction f) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> variables = (Map<String, Object>) at(properties(resources(template,
+                "AWS::Lambda::Function").get(functionId(template, f.handler()))), "Environment", "Variables");
+        Map<String, String> tables = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name.endsWith("_TABLE")) {
+                tables.put(name, referencedId(value));
+            }
+        });
+        return tables;
+    }
+
+    private static String roleId(LambdaFunction f) {
+        return referencedId(properties(resources(template, "AWS::Lambda::Function")
+                .get(functionId(template, f.handler()))).get("Role"));
+    }
+
+    /** Every statement of every inline policy attached to the function's role. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(LambdaFunction f) {
+        String role = roleId(f);
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Map<String, Object> policy : resources(template, "AWS::IAM::Policy").values()) {
+            List<Object> roles = (List<Object>) properties(policy).get("Roles");
+            if (roles.stream().anyMatch(r -> role.equals(referencedId(r)))) {
+                statements.addAll((List<Map<String, Object>>) at(properties(policy), "PolicyDocument", "Statement"));
+            }
+        }
+        assertThat(statements).as(f.id() + " statements").isNotEmpty();
+        return statements;
+    }
+
+    private static Set<String> actions(List<Map<String, Object>> statements) {
+        Set<String> actions = new HashSet<>();
+        for (Map<String, Object> statement : statements) {
+            assertThat(statement).containsEntry("Effect", "Allow");
+            Object action = statement.get("Action");
+            if (action instanceof List<?> list) {
+                list.forEach(a -> actions.add(a.toString()));
+            } else {
+                actions.add(action.toString());
+            }
+        }
+        return actions;
+    }
+
+    /** The logical ids the statements' resources reference; a literal resource (such as "*") is kept as is. */
+    private static Set<String> resourceIds(List<Map<String, Object>> statements) {
+        Set<String> ids = new HashSet<>();
+        for (Map<String, Object> statement : statements) {
+            Object resource = statement.get("Resource");
+            for (Object r : resource instanceof List<?> list ? list : List.of(resource)) {
+                String id = referencedId(r);
+                ids.add(id != null ? id : Json.write(r));
+            }
+        }
+        return ids;
+    }
+}
