@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.auth.Caller;
 import com.trueftp.aws.Unavailable;
 import com.trueftp.json.Json;
+import com.trueftp.ratelimit.RateLimit;
 import com.trueftp.ratelimit.RateLimiter;
 
 import java.nio.charset.StandardCharsets;
@@ -16,20 +17,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * The one request path of every API function: caller, hourly rate limit, route, account access, scope,
- * body size, then the endpoint; every failure becomes {@code {"error": ...}} with its status. Unexpected exceptions
+ * The one request path of every API function: caller, hourly rate limit (counted beside the rest),
+ * route, account access, scope, body size, then the endpoint; every failure becomes {@code {"error": ...}} with its status. Unexpected exceptions
  * are logged with the request id and answered 500 without details; dependency outages answer 503.
  */
 public final class RequestPipeline {
     /** JSON bodies are small; this keeps a hostile one from costing memory. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
+    /** Threads for the rate-limit counter's write, which runs beside the request's own work. */
+    private static final ExecutorService COUNTER_THREADS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "rate-limit-counter");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final Map<Route, Endpoint> endpoints;
     private final RateLimiter rateLimiter;
 
-    private RequestPipeline(Map<Route, Endpoint> endpoints, RateLimiter rateLimiter) {
+    /** Prefer {@link #of}, which checks the endpoints against the route table. */
+    RequestPipeline(Map<Route, Endpoint> endpoints, RateLimiter rateLimiter) {
         this.endpoints = Map.copyOf(endpoints);
         this.rateLimiter = rateLimiter;
     }
@@ -48,14 +61,23 @@ public final class RequestPipeline {
             Caller caller = Caller.fromAuthorizerContext(
                     event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer());
             who = caller.accountId() + " " + caller.keyId();
-            // First, so that every authenticated answer, error or not, tells the client where it stands.
-            rateLimitHeaders = rateLimiter.acquire(caller).headers();
-            Route route = resolve(event);
-            caller.requireApiAccess();
-            caller.requireScope(route.scope());
-            ApiRequest request = new ApiRequest(route, caller, orEmpty(event.getPathParameters()),
-                    orEmpty(event.getQueryStringParameters()), caseInsensitive(event.getHeaders()), body(event), requestId);
-            response = toEvent(endpoints.get(route).handle(request), requestId);
+            // The count starts at once and runs while the request is checked and, for reads, answered:
+            // its write overlaps the request's own I/O. Nothing with a side effect runs before it admits.
+            CompletableFuture<RateLimit> admission =
+                    CompletableFuture.supplyAsync(() -> rateLimiter.acquire(caller), COUNTER_THREADS);
+            ApiResponse result = null;
+            RuntimeException failure = null;
+            try {
+                result = checkAndHandle(event, caller, requestId, admission);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            // Every authenticated answer, error or not, tells the client where it stands; over the limit, 429 wins.
+            rateLimitHeaders = await(admission).headers();
+            if (failure != null) {
+                throw failure;
+            }
+            response = toEvent(result, requestId);
         } catch (ApiException e) {
             response = error(e, requestId);
         } catch (RuntimeException e) {
@@ -72,6 +94,31 @@ public final class RequestPipeline {
         log(context, LogLevel.INFO, String.format("%s %s %d %dms %s", event.getHttpMethod(), event.getResource(),
                 response.getStatusCode(), (System.nanoTime() - started) / 1_000_000, who));
         return response;
+    }
+
+    private ApiResponse checkAndHandle(APIGatewayProxyRequestEvent event, Caller caller, String requestId,
+                                       CompletableFuture<RateLimit> admission) {
+        Route route = resolve(event);
+        caller.requireApiAccess();
+        caller.requireScope(route.scope());
+        ApiRequest request = new ApiRequest(route, caller, orEmpty(event.getPathParameters()),
+                orEmpty(event.getQueryStringParameters()), caseInsensitive(event.getHeaders()), body(event), requestId);
+        if (!route.isRead()) {
+            await(admission); // a refused write must change nothing
+        }
+        return endpoints.get(route).handle(request);
+    }
+
+    /** The limiter's answer, with its own exception (429, or an outage) rethrown as it was. */
+    private static RateLimit await(CompletableFuture<RateLimit> admission) {
+        try {
+            return admission.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private Route resolve(APIGatewayProxyRequestEvent event) {

@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -194,7 +195,7 @@ class RequestPipelineTest {
     }
 
     @Test
-    void overTheLimitTheEndpointIsNotCalled() throws Exception {
+    void overTheLimitAReadsAnswerIsReplacedBy429() throws Exception {
         limiter = caller -> {
             throw new ApiException(429, "rate limit exceeded: 1000 requests per hour", Map.of("Retry-After", "42"));
         };
@@ -202,7 +203,36 @@ class RequestPipelineTest {
         assertThat(response.getStatusCode()).isEqualTo(429);
         assertThat(response.getHeaders()).containsEntry("Retry-After", "42");
         assertThat(error(response)).isEqualTo("rate limit exceeded: 1000 requests per hour");
+    }
+
+    @Test
+    void overTheLimitAWriteIsNeverCalled() throws Exception {
+        Route write = new Route("POST", "/account", LambdaFunction.ACCOUNT, Scope.WRITE);
+        RequestPipeline writes = new RequestPipeline(Map.of(write, request -> endpoint.handle(request)), caller -> {
+            throw new ApiException(429, "rate limit exceeded: 1 requests per hour", Map.of("Retry-After", "7"));
+        });
+        APIGatewayProxyResponseEvent response = writes.handle(event("POST", "/api/ext/v1/account",
+                caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE)), null);
+        assertThat(response.getStatusCode()).isEqualTo(429);
         assertThat(received.get()).isNull();
+    }
+
+    @Test
+    void aWriteStartsOnlyAfterTheCounterAdmittedIt() {
+        Route write = new Route("POST", "/account", LambdaFunction.ACCOUNT, Scope.WRITE);
+        AtomicBoolean counted = new AtomicBoolean();
+        RequestPipeline writes = new RequestPipeline(Map.of(write, request -> {
+            assertThat(counted).as("counted before the write ran").isTrue();
+            return ApiResponse.created(Json.object("ok", true));
+        }), caller -> {
+            sleep(50);
+            counted.set(true);
+            return new RateLimit(10, 9, 1_800_000_000L);
+        });
+        APIGatewayProxyResponseEvent response = writes.handle(event("POST", "/api/ext/v1/account",
+                caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE)), null);
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(response.getHeaders()).containsEntry("X-RateLimit-Remaining", "9");
     }
 
     @Test
@@ -213,7 +243,15 @@ class RequestPipelineTest {
         APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(response.getHeaders()).containsKey("Retry-After");
-        assertThat(received.get()).isNull();
+        assertThat(response.getBody()).doesNotContain("ok");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

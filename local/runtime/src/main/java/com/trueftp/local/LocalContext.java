@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** The Lambda context of one local invocation; its logger writes JSON lines like Lambda's JSON log format. */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
     private static final int TIMEOUT_MS = 29_000;
 
     private final String functionName;
@@ -20,7 +20,7 @@ final class LocalContext implements Context {
     private final long deadline = System.currentTimeMillis() + TIMEOUT_MS;
     private final LambdaLogger logger;
 
-    LocalContext(String functionName, LogLevel minimumLevel) {
+    public LocalContext(String functionName, LogLevel minimumLevel) {
         this.functionName = functionName;
         this.logger = new JsonLogger(functionName, requestId, minimumLevel);
     }

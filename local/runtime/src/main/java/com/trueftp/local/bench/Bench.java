@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
 /**
  * {@code ./trueftp bench}: (a) the simulated cold start of the account function — a fresh JVM with
  * Lambda-like flags running the deployed lambda.jar, from process start to the first 200 of GET /account
- * against dynalite — and (b) the warm latency of GET /account through the local gateway. Prints a readable
+ * against dynalite — (b) the warm latency of GET /account through the local gateway, and (c) what the hourly
+ * rate limiter adds to a request ({@link RateLimiterBench}). Prints a readable
  * report, then the same figures as one JSON object on the last line. Exits non-zero on any failure.
  * Measures only: there are no timed assertions.
  */
@@ -100,6 +101,8 @@ public final class Bench {
         json.put("cold_start", coldStart());
         System.out.println();
         json.put("warm", warm());
+        System.out.println();
+        json.put("rate_limiter", new RateLimiterBench(clock).run());
     }
 
     // ---------------------------------------------------------------- (a) cold start
@@ -388,11 +391,11 @@ public final class Bench {
         return n % 2 == 1 ? sortedAscending.get(n / 2) : (sortedAscending.get(n / 2 - 1) + sortedAscending.get(n / 2)) / 2;
     }
 
-    private static double ms(long nanos) {
+    static double ms(long nanos) {
         return nanos / 1e6;
     }
 
-    private static double round(double value, int decimals) {
+    static double round(double value, int decimals) {
         double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;
     }
