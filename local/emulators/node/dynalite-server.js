@@ -4,6 +4,7 @@
 // turns 0 into 4567). Exits when stdin closes, so it never outlives the Java process that started it.
 'use strict'
 const dynalite = require('dynalite')
+const transactions = require('./transactions')
 
 const args = process.argv.slice(2)
 function option (name) {
@@ -14,6 +15,7 @@ const port = Number(option('--port') || 0)
 const path = option('--path') // undefined keeps the data in memory
 
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
+transactions.install(server) // TransactWriteItems, which dynalite lacks
 server.listen(port, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n')
 })

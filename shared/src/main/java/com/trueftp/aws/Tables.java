@@ -24,7 +24,14 @@ public final class Tables {
     public static final TableSpec RATE_LIMITS = new TableSpec("rate-limits", "RATE_LIMITS_TABLE",
             Key.string("counter_id"), null, List.of(), "expires_at");
 
-    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS);
+    /**
+     * FTP users of an account under one partition: {@code user#<id>} items (ids sort by creation time) and
+     * one {@code username#<name>} item per user that keeps usernames unique within the account.
+     */
+    public static final TableSpec FTP_USERS = new TableSpec("ftp-users", "FTP_USERS_TABLE",
+            Key.string("account_id"), Key.string("sk"), List.of(), null);
+
+    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS);
 
     public static final class ApiKeysIndexes {
         public static final String BY_ACCOUNT = "by-account";

@@ -6,7 +6,8 @@ package com.trueftp.http;
  */
 public enum LambdaFunction {
     AUTHORIZER("authorizer", "com.trueftp.authorizer.AuthorizerHandler", "Checks the tftp_ bearer token"),
-    ACCOUNT("account", "com.trueftp.account.AccountHandler", "GET /account");
+    ACCOUNT("account", "com.trueftp.account.AccountHandler", "GET /account"),
+    FTP_USERS("ftp-users", "com.trueftp.ftpusers.FtpUsersHandler", "/ftp-users: create, list, get, update, delete");
 
     private final String id;
     private final String handler;

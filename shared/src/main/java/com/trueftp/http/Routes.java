@@ -18,13 +18,18 @@ public final class Routes {
     public static final String BASE_PATH = "/api/ext/v1";
 
     public static final List<Route> ALL = List.of(
-            get("/account", LambdaFunction.ACCOUNT));
+            route("GET", "/account", LambdaFunction.ACCOUNT),
+            route("GET", "/ftp-users", LambdaFunction.FTP_USERS),
+            route("POST", "/ftp-users", LambdaFunction.FTP_USERS),
+            route("GET", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
+            route("PUT", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
+            route("DELETE", "/ftp-users/{id}", LambdaFunction.FTP_USERS));
 
     private Routes() {
     }
 
-    private static Route get(String path, LambdaFunction function) {
-        return new Route("GET", path, function, Scope.READ);
+    private static Route route(String method, String path, LambdaFunction function) {
+        return new Route(method, path, function, method.equals("GET") ? Scope.READ : Scope.WRITE);
     }
 
     /** A concrete request path matched against the templates: which routes share it and the path parameters. */

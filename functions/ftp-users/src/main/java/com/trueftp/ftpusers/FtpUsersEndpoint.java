@@ -1,0 +1,93 @@
+package com.trueftp.ftpusers;
+
+import com.trueftp.account.AccountRepository;
+import com.trueftp.ftpuser.FtpUser;
+import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.ftpuser.PasswordHasher;
+import com.trueftp.http.ApiException;
+import com.trueftp.http.ApiRequest;
+import com.trueftp.http.ApiResponse;
+import com.trueftp.http.Pagination;
+
+import javax.inject.Inject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The /ftp-users endpoints. Users belong to the caller's account: another account's user id answers
+ * exactly like an unknown one.
+ */
+public class FtpUsersEndpoint {
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    private final FtpUserRepository users;
+    private final AccountRepository accounts;
+
+    @Inject
+    public FtpUsersEndpoint(FtpUserRepository users, AccountRepository accounts) {
+        this.users = users;
+        this.accounts = accounts;
+    }
+
+    public ApiResponse create(ApiRequest request) {
+        FtpUserInput input = new FtpUserInput(request.jsonBody());
+        String username = input.username();
+        String password = input.password();
+        boolean canWrite = input.has("can_write") && input.bool("can_write");
+        boolean enabled = !input.has("enabled") || input.bool("enabled");
+        String home = input.has("home_directory") ? input.homeDirectory() : "/";
+        String description = input.has("description") ? input.description() : "";
+        FtpUser user = users.create(request.caller().accountId(), new FtpUserRepository.NewUser(username,
+                        PasswordHasher.hash(password), canWrite, enabled, home, description.isEmpty() ? null : description),
+                request.caller().plan().ftpUserLimit());
+        return ApiResponse.created(user.toJson());
+    }
+
+    public ApiResponse list(ApiRequest request) {
+        Pagination page = Pagination.offsetAndLimit(request, DEFAULT_LIMIT, MAX_LIMIT);
+        String accountId = request.caller().accountId();
+        List<Map<String, Object>> data = users.list(accountId, page.offset(), page.limit()).stream()
+                .map(FtpUser::toJson).toList();
+        // The account keeps the exact count of its users: no need to read them all for the total.
+        long total = accounts.find(accountId).map(a -> a.ftpUsersUsed()).orElse(0L);
+        return ApiResponse.ok(page.envelope(data, total));
+    }
+
+    public ApiResponse get(ApiRequest request) {
+        return ApiResponse.ok(find(request).toJson());
+    }
+
+    public ApiResponse update(ApiRequest request) {
+        FtpUserInput input = new FtpUserInput(request.jsonBody());
+        FtpUser current = find(request);
+        if (input.has("username") && !input.username().equals(current.username())) {
+            throw ApiException.badRequest("username cannot be changed");
+        }
+        String password = input.has("password") ? input.password() : null;
+        FtpUserRepository.Changes changes = new FtpUserRepository.Changes(
+                password == null ? null : PasswordHasher.hash(password),
+                input.has("can_write") ? input.bool("can_write") : null,
+                input.has("enabled") ? input.bool("enabled") : null,
+                input.has("home_directory") ? input.homeDirectory() : null,
+                input.has("description") ? input.description() : null);
+        return ApiResponse.ok(users.update(current.accountId(), current.id(), changes)
+                .orElseThrow(FtpUsersEndpoint::notFound).toJson());
+    }
+
+    public ApiResponse delete(ApiRequest request) {
+        if (!users.delete(request.caller().accountId(), request.pathParameter("id"))) {
+            throw notFound();
+        }
+        return ApiResponse.noContent();
+    }
+
+    private FtpUser find(ApiRequest request) {
+        return users.find(request.caller().accountId(), request.pathParameter("id")).orElseThrow(FtpUsersEndpoint::notFound);
+    }
+
+    private static ApiException notFound() {
+        return ApiException.notFound("ftp user not found");
+    }
+
+}

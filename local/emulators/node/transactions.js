@@ -1,0 +1,179 @@
+// TransactWriteItems for dynalite, which lacks it.
+//
+// Writes are serialised: every write request (PutItem, UpdateItem, DeleteItem, BatchWriteItem and
+// TransactWriteItems) waits for the one before it to finish. A transaction then applies its items one
+// by one through dynalite's own operations (so conditions and updates are evaluated exactly as dynalite
+// evaluates them), remembering each item's previous state; when an item fails, the ones already applied
+// are put back and the client gets TransactionCanceledException with one reason per item, as DynamoDB
+// answers. Readers may see a transaction half-applied for a moment (DynamoDB would not); writers never do.
+// ConditionCheck items are not supported (the project does not use them) and are refused.
+'use strict'
+const http = require('http')
+
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'])
+const INTERNAL = 'x-trueftp-internal'
+const MAX_ITEMS = 100
+
+function install (server) {
+  const dynaliteHandlers = server.listeners('request').slice()
+  server.removeAllListeners('request')
+  const passThrough = (req, res) => dynaliteHandlers.forEach((handler) => handler.call(server, req, res))
+  const keySchemas = new Map()
+  let queue = Promise.resolve()
+
+  // Runs work(done) after every earlier write has called its done().
+  function serialised (work) {
+    queue = queue.then(() => new Promise((resolve) => work(resolve)))
+  }
+
+  server.on('request', (req, res) => {
+    const operation = String(req.headers['x-amz-target'] || '').split('.')[1]
+    if (req.headers[INTERNAL] || !WRITES.has(operation)) return passThrough(req, res)
+    // The request body stays unread (paused) until its turn comes.
+    serialised((done) => {
+      res.on('close', done)
+      if (operation !== 'TransactWriteItems') return passThrough(req, res)
+      readBody(req).then((body) => transact(body, req.headers, server.address().port, keySchemas))
+        .then((answer) => send(res, answer.status, answer.body))
+        .catch((err) => send(res, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) }))
+    })
+  })
+}
+
+async function transact (text, headers, port, keySchemas) {
+  let request
+  try {
+    request = JSON.parse(text)
+  } catch (e) {
+    return validation('The request body is not valid JSON')
+  }
+  const items = request.TransactItems
+  if (!Array.isArray(items) || items.length < 1 || items.length > MAX_ITEMS) {
+    return validation('TransactItems must hold 1 to ' + MAX_ITEMS + ' items')
+  }
+  const call = (operation, body) => internalCall(port, headers, operation, body)
+  const planned = []
+  const seen = new Set()
+  for (const item of items) {
+    const kinds = Object.keys(item || {})
+    if (kinds.length !== 1 || !['Put', 'Update', 'Delete'].includes(kinds[0])) {
+      return validation('each transact item needs exactly one of Put, Update or Delete (the emulator has no ConditionCheck)')
+    }
+    const kind = kinds[0]
+    const op = item[kind]
+    const key = kind === 'Put' ? await keyOf(call, keySchemas, op.TableName, op.Item) : op.Key
+    if (key.error) return key.error
+    const id = op.TableName + '/' + JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k]]))
+    if (seen.has(id)) {
+      return validation('Transaction request cannot include multiple operations on one item')
+    }
+    seen.add(id)
+    planned.push({ kind, op, key })
+  }
+
+  const applied = []
+  for (let i = 0; i < planned.length; i++) {
+    const { kind, op, key } = planned[i]
+    const before = await call('GetItem', { TableName: op.TableName, Key: key, ConsistentRead: true })
+    if (before.status !== 200) return await undo(call, applied, before)
+    const common = {
+      TableName: op.TableName,
+      ConditionExpression: op.ConditionExpression,
+      ExpressionAttributeNames: op.ExpressionAttributeNames,
+      ExpressionAttributeValues: op.ExpressionAttributeValues
+    }
+    const result = kind === 'Put' ? await call('PutItem', Object.assign({ Item: op.Item }, common))
+      : kind === 'Update' ? await call('UpdateItem', Object.assign({ Key: key, UpdateExpression: op.UpdateExpression }, common))
+        : await call('DeleteItem', Object.assign({ Key: key }, common))
+    if (result.status !== 200) {
+      if (String(result.body.__type).endsWith('ConditionalCheckFailedException')) {
+        await undo(call, applied, null)
+        return cancelled(planned.length, i)
+      }
+      return await undo(call, applied, result)
+    }
+    applied.push({ table: op.TableName, key, before: before.body.Item })
+  }
+  return { status: 200, body: {} }
+}
+
+// Puts back what a transaction applied, newest first; answers with the given failure.
+async function undo (call, applied, failure) {
+  for (const { table, key, before } of applied.reverse()) {
+    if (before) await call('PutItem', { TableName: table, Item: before })
+    else await call('DeleteItem', { TableName: table, Key: key })
+  }
+  return failure
+}
+
+function cancelled (count, failedIndex) {
+  const reasons = []
+  for (let i = 0; i < count; i++) {
+    reasons.push(i === failedIndex ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' } : { Code: 'None' })
+  }
+  return {
+    status: 400,
+    body: {
+      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+      message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [' +
+        reasons.map((r) => r.Code).join(', ') + ']',
+      CancellationReasons: reasons
+    }
+  }
+}
+
+async function keyOf (call, keySchemas, table, item) {
+  if (!keySchemas.has(table)) {
+    const described = await call('DescribeTable', { TableName: table })
+    if (described.status !== 200) return { error: described }
+    keySchemas.set(table, described.body.Table.KeySchema.map((k) => k.AttributeName))
+  }
+  const key = {}
+  for (const name of keySchemas.get(table)) {
+    if (!item || !item[name]) return { error: validation('One of the required keys was not given a value') }
+    key[name] = item[name]
+  }
+  return key
+}
+
+function validation (message) {
+  return { status: 400, body: { __type: 'com.amazon.coral.validate#ValidationException', message } }
+}
+
+// One dynalite operation, sent to this same server past the write queue (the transaction holds it).
+function internalCall (port, headers, operation, body) {
+  const payload = JSON.stringify(body)
+  const outgoing = Object.assign({}, headers, {
+    'x-amz-target': 'DynamoDB_20120810.' + operation,
+    'content-length': Buffer.byteLength(payload),
+    [INTERNAL]: '1'
+  })
+  delete outgoing['content-encoding']
+  delete outgoing['transfer-encoding']
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: outgoing }, (res) => {
+      readBody(res).then((text) => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {} }), reject)
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+function readBody (stream) {
+  return new Promise((resolve, reject) => {
+    const chunks = []
+    stream.on('data', (c) => chunks.push(c))
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString()))
+    stream.on('error', reject)
+  })
+}
+
+function send (res, status, body) {
+  const text = JSON.stringify(body)
+  res.statusCode = status
+  res.setHeader('Content-Type', 'application/x-amz-json-1.0')
+  res.setHeader('Content-Length', Buffer.byteLength(text))
+  res.end(text)
+}
+
+module.exports = { install }

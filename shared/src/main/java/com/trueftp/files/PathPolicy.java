@@ -1,0 +1,60 @@
+package com.trueftp.files;
+
+import com.trueftp.http.ApiException;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one rule for paths inside an FTP user's space: absolute ({@code /}, {@code /docs/}, {@code /docs/a.txt}),
+ * at most 1,024 bytes, no empty, {@code .} or {@code ..} segments, no backslashes or control characters.
+ */
+public final class PathPolicy {
+    public static final int MAX_BYTES = 1024;
+
+    private PathPolicy() {
+    }
+
+    /**
+     * @param what names the parameter in the error message, e.g. "home_directory"
+     * @return the path, unchanged
+     * @throws ApiException 400 saying what is wrong
+     */
+    public static String require(String path, String what) {
+        if (path == null || path.isEmpty()) {
+            throw ApiException.badRequest(what + " is required");
+        }
+        if (!path.startsWith("/")) {
+            throw ApiException.badRequest(what + " must start with /");
+        }
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw ApiException.badRequest(what + " is longer than " + MAX_BYTES + " bytes");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw ApiException.badRequest(what + " must not contain control characters");
+            }
+            if (c == '\\') {
+                throw ApiException.badRequest(what + " must not contain backslashes");
+            }
+        }
+        String inner = path.substring(1, path.endsWith("/") && path.length() > 1 ? path.length() - 1 : path.length());
+        if (!inner.isEmpty()) {
+            for (String segment : inner.split("/", -1)) {
+                if (segment.isEmpty()) {
+                    throw ApiException.badRequest(what + " must not contain empty segments (//)");
+                }
+                if (segment.equals(".") || segment.equals("..")) {
+                    throw ApiException.badRequest(what + " must not contain . or .. segments");
+                }
+            }
+        }
+        return path;
+    }
+
+    /** A folder path: valid, and ending with {@code /} (added if missing). */
+    public static String folder(String path, String what) {
+        require(path, what);
+        return path.endsWith("/") ? path : path + "/";
+    }
+}

@@ -1,0 +1,29 @@
+package com.trueftp.ftpuser;
+
+import com.trueftp.json.Json;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * An FTP user of an account. The password hash stays inside: {@link #toJson()} never shows it.
+ *
+ * @param description   null when none was given
+ * @param lastLoginAt   null until the FTP front end records a login
+ */
+public record FtpUser(String id, String accountId, String username, String passwordHash, boolean canWrite,
+                      boolean enabled, String homeDirectory, String description, Instant createdAt,
+                      Instant updatedAt, Instant lastLoginAt) {
+
+    public Map<String, Object> toJson() {
+        return Json.object("id", id, "username", username, "can_write", canWrite, "enabled", enabled,
+                "home_directory", homeDirectory, "description", description,
+                "created_at", createdAt.toString(), "updated_at", updatedAt.toString(),
+                "last_login_at", lastLoginAt == null ? null : lastLoginAt.toString());
+    }
+
+    @Override
+    public String toString() {
+        return "FtpUser[" + id + " " + username + "]"; // never the hash, even in a log line
+    }
+}

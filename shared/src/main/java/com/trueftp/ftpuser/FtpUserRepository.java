@@ -1,0 +1,228 @@
+package com.trueftp.ftpuser;
+
+import com.trueftp.auth.RandomIds;
+import com.trueftp.aws.Tables;
+import com.trueftp.config.Config;
+import com.trueftp.http.ApiException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import javax.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * FTP users in DynamoDB. Creating and deleting a user are transactions over three items — the user,
+ * its username (unique within the account) and the account's user count (kept below the plan's limit)
+ * — so the count stays exact and names unique however many requests race.
+ */
+public class FtpUserRepository {
+    private static final String USER = "user#";
+    private static final String USERNAME = "username#";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final String accountsTable;
+    private final Clock clock;
+
+    /** What a new user is made of; the password is already hashed. */
+    public record NewUser(String username, String passwordHash, boolean canWrite, boolean enabled,
+                          String homeDirectory, String description) {
+    }
+
+    /** Fields to change; null leaves a field as it is ({@code description} may be cleared with "" ). */
+    public record Changes(String passwordHash, Boolean canWrite, Boolean enabled, String homeDirectory,
+                          String description) {
+    }
+
+    @Inject
+    public FtpUserRepository(DynamoDbClient dynamo, Config config, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = config.require(Tables.FTP_USERS.nameVariable());
+        this.accountsTable = config.require(Tables.ACCOUNTS.nameVariable());
+        this.clock = clock;
+    }
+
+    /**
+     * @throws ApiException 409 if the account has a user of that name, 403 if it has {@code userLimit} users
+     */
+    public FtpUser create(String accountId, NewUser user, int userLimit) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        FtpUser created = new FtpUser(RandomIds.newSortableId("ftp", now.toEpochMilli()), accountId, user.username(),
+                user.passwordHash(), user.canWrite(), user.enabled(), user.homeDirectory(), user.description(),
+                now, now, null);
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("account_id", s(accountId));
+        item.put("sk", s(USER + created.id()));
+        item.put("id", s(created.id()));
+        item.put("username", s(created.username()));
+        item.put("password_hash", s(created.passwordHash()));
+        item.put("can_write", AttributeValue.fromBool(created.canWrite()));
+        item.put("enabled", AttributeValue.fromBool(created.enabled()));
+        item.put("home_directory", s(created.homeDirectory()));
+        if (created.description() != null) {
+            item.put("description", s(created.description()));
+        }
+        item.put("created_at", s(now.toString()));
+        item.put("updated_at", s(now.toString()));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+                            .conditionExpression("attribute_not_exists(sk)")).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(Map.of("account_id", s(accountId), "sk", s(USERNAME + user.username()),
+                                    "user_id", s(created.id())))
+                            .conditionExpression("attribute_not_exists(sk)")).build(),
+                    TransactWriteItem.builder().update(u -> u.tableName(accountsTable)
+                            .key(Map.of("id", s(accountId)))
+                            .updateExpression("ADD ftp_users_used :one")
+                            .conditionExpression("attribute_exists(id) AND (attribute_not_exists(ftp_users_used) "
+                                    + "OR ftp_users_used < :limit)")
+                            .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(userLimit)))).build()));
+        } catch (TransactionCanceledException e) {
+            if (failed(e, 1)) {
+                throw ApiException.conflict("an ftp user named " + user.username() + " already exists");
+            }
+            if (failed(e, 2)) {
+                throw ApiException.forbidden("ftp user quota reached (" + userLimit + ")");
+            }
+            throw e;
+        }
+        return created;
+    }
+
+    public Optional<FtpUser> find(String accountId, String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(key(accountId, id))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /** A page of the account's users in creation order. Reads offset + limit items at most. */
+    public List<FtpUser> list(String accountId, int offset, int limit) {
+        QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("account_id = :a AND begins_with(sk, :user)")
+                .expressionAttributeValues(Map.of(":a", s(accountId), ":user", s(USER)))
+                .limit(Math.min(offset + limit, 1000))
+                .build();
+        List<FtpUser> page = new ArrayList<>(limit);
+        int skipped = 0;
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(request).items()) {
+            if (skipped < offset) {
+                skipped++;
+            } else if (page.size() < limit) {
+                page.add(fromItem(item));
+            } else {
+                break;
+            }
+        }
+        return page;
+    }
+
+    /** Applies the changes; empty if the account has no such user. */
+    public Optional<FtpUser> update(String accountId, String id, Changes changes) {
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", s(clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()));
+        set.add("updated_at = :now");
+        if (changes.passwordHash() != null) {
+            set.add("password_hash = :password");
+            values.put(":password", s(changes.passwordHash()));
+        }
+        if (changes.canWrite() != null) {
+            set.add("can_write = :can_write");
+            values.put(":can_write", AttributeValue.fromBool(changes.canWrite()));
+        }
+        if (changes.enabled() != null) {
+            set.add("enabled = :enabled");
+            values.put(":enabled", AttributeValue.fromBool(changes.enabled()));
+        }
+        if (changes.homeDirectory() != null) {
+            set.add("home_directory = :home");
+            values.put(":home", s(changes.homeDirectory()));
+        }
+        if (changes.description() != null && changes.description().isEmpty()) {
+            remove.add("description");
+        } else if (changes.description() != null) {
+            set.add("description = :description");
+            values.put(":description", s(changes.description()));
+        }
+        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        try {
+            return Optional.of(fromItem(dynamo.updateItem(b -> b.tableName(table).key(key(accountId, id))
+                    .updateExpression(expression)
+                    .conditionExpression("attribute_exists(sk)")
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes the user, frees its name and its place in the quota; false if there was no such user. */
+    public boolean delete(String accountId, String id) {
+        Optional<FtpUser> user = find(accountId, id);
+        if (user.isEmpty()) {
+            return false;
+        }
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(accountId, id))
+                            .conditionExpression("attribute_exists(sk)")).build(),
+                    TransactWriteItem.builder().delete(d -> d.tableName(table)
+                            .key(Map.of("account_id", s(accountId), "sk", s(USERNAME + user.get().username())))
+                            .conditionExpression("user_id = :id")
+                            .expressionAttributeValues(Map.of(":id", s(id)))).build(),
+                    TransactWriteItem.builder().update(u -> u.tableName(accountsTable)
+                            .key(Map.of("id", s(accountId)))
+                            .updateExpression("ADD ftp_users_used :minus_one")
+                            .conditionExpression("ftp_users_used > :zero")
+                            .expressionAttributeValues(Map.of(":minus_one", n(-1), ":zero", n(0)))).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (failed(e, 0)) {
+                return false; // deleted meanwhile by another request
+            }
+            throw e;
+        }
+    }
+
+    private static boolean failed(TransactionCanceledException e, int index) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    private static Map<String, AttributeValue> key(String accountId, String id) {
+        return Map.of("account_id", s(accountId), "sk", s(USER + id));
+    }
+
+    private static FtpUser fromItem(Map<String, AttributeValue> item) {
+        AttributeValue description = item.get("description");
+        AttributeValue lastLogin = item.get("last_login_at");
+        return new FtpUser(item.get("id").s(), item.get("account_id").s(), item.get("username").s(),
+                item.get("password_hash").s(), item.get("can_write").bool(), item.get("enabled").bool(),
+                item.get("home_directory").s(), description == null ? null : description.s(),
+                Instant.parse(item.get("created_at").s()), Instant.parse(item.get("updated_at").s()),
+                lastLogin == null ? null : Instant.parse(lastLogin.s()));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
