@@ -172,6 +172,7 @@ public class TrueFtpStack extends Stack {
         return switch (f) {
             case AUTHORIZER -> createAuthorizerFunction();
             case ACCOUNT -> createAccountFunction();
+            case FTP_USERS -> createFtpUsersFunction();
         };
     }
 
@@ -190,12 +191,28 @@ public class TrueFtpStack extends Stack {
         return fn;
     }
 
+    private Function createFtpUsersFunction() {
+        Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(15), Tables.FTP_USERS, Tables.ACCOUNTS,
+                Tables.RATE_LIMITS);
+        // Users and their username items; transactions need the item actions of each table they touch.
+        allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem");
+        // The account's user count (UpdateItem in the create/delete transactions) and the list's total (GetItem).
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        countsRequests(fn);
+        return fn;
+    }
+
+    private void allow(Function fn, TableSpec spec, String... actions) {
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of(actions))
+                .resources(List.of(tables.get(spec).getTableArn()))
+                .build());
+    }
+
     /** The hourly limiter of the request pipeline: one conditional UpdateItem per request, nothing else. */
     private void countsRequests(Function fn) {
-        fn.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:UpdateItem"))
-                .resources(List.of(tables.get(Tables.RATE_LIMITS).getTableArn()))
-                .build());
+        allow(fn, Tables.RATE_LIMITS, "dynamodb:UpdateItem");
     }
 
     /** A function with its own log group and the names of the tables it uses in its environment. */

@@ -125,6 +125,8 @@ class TrueFtpStackTest {
         assertThat(tableVariables(LambdaFunction.AUTHORIZER))
                 .isEqualTo(tableNames(Tables.API_KEYS, Tables.ACCOUNTS));
         assertThat(tableVariables(LambdaFunction.ACCOUNT)).isEqualTo(tableNames(Tables.ACCOUNTS, Tables.RATE_LIMITS));
+        assertThat(tableVariables(LambdaFunction.FTP_USERS))
+                .isEqualTo(tableNames(Tables.FTP_USERS, Tables.ACCOUNTS, Tables.RATE_LIMITS));
     }
 
     @Test
@@ -211,6 +213,21 @@ class TrueFtpStackTest {
                 assertThat(resources).containsOnly(tableId(Tables.RATE_LIMITS));
             }
         }
+    }
+
+    @Test
+    void ftpUsersFunctionWritesOnlyUsersTheAccountCounterAndRateLimits() {
+        Map<String, Set<String>> byTable = new TreeMap<>();
+        for (Map<String, Object> statement : statements(LambdaFunction.FTP_USERS)) {
+            for (String table : resourceIds(List.of(statement))) {
+                byTable.computeIfAbsent(table, t -> new HashSet<>()).addAll(actions(List.of(statement)));
+            }
+        }
+        assertThat(byTable).isEqualTo(Map.of(
+                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+                        "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
+                tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem")));
     }
 
     @Test

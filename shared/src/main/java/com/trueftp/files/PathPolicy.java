@@ -38,8 +38,11 @@ public final class PathPolicy {
                 throw ApiException.badRequest(what + " must not contain backslashes");
             }
         }
-        String inner = path.substring(1, path.endsWith("/") && path.length() > 1 ? path.length() - 1 : path.length());
-        if (!inner.isEmpty()) {
+        if (!path.equals("/")) {
+            String inner = path.substring(1);
+            if (inner.endsWith("/")) {
+                inner = inner.substring(0, inner.length() - 1); // a folder's trailing slash
+            }
             for (String segment : inner.split("/", -1)) {
                 if (segment.isEmpty()) {
                     throw ApiException.badRequest(what + " must not contain empty segments (//)");

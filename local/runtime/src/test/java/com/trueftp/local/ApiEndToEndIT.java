@@ -201,4 +201,42 @@ class ApiEndToEndIT {
         assertThat(client.get("/account", other).headers().firstValue("X-RateLimit-Remaining"))
                 .as("another key of the same account has its own count").contains("2");
     }
+
+    @Test
+    void ftpUsersAsAClientUsesThem() throws Exception {
+        String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
+        String token = (String) client.admin("create-key", "--account", account, "--scopes", "read,write").json().get("token");
+
+        // The reference's curl example, verbatim.
+        HttpResponse<String> created = client.send("POST", "/ftp-users", token,
+                "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"can_write\":true}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain("a-strong-secret");
+        String id = (String) ApiClient.json(created).get("id");
+
+        assertThat(ApiClient.json(client.get("/ftp-users/" + id, token))).containsEntry("username", "pipeline");
+        Map<String, Object> list = ApiClient.json(client.get("/ftp-users?limit=10", token));
+        assertThat(list).containsEntry("total", 1).containsEntry("limit", 10).containsEntry("offset", 0);
+        assertThat(ApiClient.json(client.get("/account", token)).get("quotas"))
+                .isEqualTo(Map.of("ftp_users", Map.of("used", 1, "limit", 25),
+                        "storage_bytes", Map.of("used", 0, "limit", 100L * 1024 * 1024 * 1024)));
+
+        HttpResponse<String> updated = client.send("PUT", "/ftp-users/" + id, token, "{\"enabled\":false}");
+        assertThat(ApiClient.json(updated)).containsEntry("enabled", false);
+
+        assertJsonError(client.get("/ftp-users?limit=500", token), 400, "limit must be a whole number from 1 to 200, got 500");
+        assertJsonError(client.send("POST", "/ftp-users", token, "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\"}"),
+                409, "an ftp user named pipeline already exists");
+        assertJsonError(client.send("PATCH", "/ftp-users/" + id, token, "{}"), 405,
+                "method PATCH not allowed on /api/ext/v1/ftp-users/" + id);
+
+        String readOnly = (String) client.admin("create-key", "--account", account, "--scopes", "read").json().get("token");
+        assertJsonError(client.send("DELETE", "/ftp-users/" + id, readOnly, null), 403, "missing required scope: write");
+
+        HttpResponse<String> deleted = client.send("DELETE", "/ftp-users/" + id, token, null);
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(deleted.body()).isEmpty();
+        assertJsonError(client.get("/ftp-users/" + id, token), 404, "ftp user not found");
+        assertThat(ApiClient.json(client.get("/ftp-users", token))).containsEntry("total", 0);
+    }
 }
