@@ -37,7 +37,8 @@ public final class AdminCli {
               set-account    --account ID [--plan free|pro|business] [--status active|suspended]
               create-key     --account ID --scopes read,write [--rate-limit N] [--expires-in SECONDS] [--name NAME]
                              prints the token once; only its hash is stored. N requests per hour
-                             (default 1000; at most 1000 / 10000 / 100000 on free / pro / business)
+                             (default 1000; at most 1000 / 10000 / 100000 on free / pro / business;
+                             a plan change lowers keys above the new plan's maximum to it)
               list-keys      --account ID       (never shows tokens)
               revoke-key     --key ID
             """;
@@ -133,10 +134,12 @@ public final class AdminCli {
         if (plan == null && status == null) {
             throw AdminException.usage("set-account needs --plan or --status");
         }
-        Plan before = accounts.find(id).orElseThrow(() -> noAccount(id)).plan();
         Account account = accounts.update(id, plan, status).orElseThrow(() -> noAccount(id));
-        List<ApiKey> live = keys.listByAccount(id).stream().filter(k -> k.revokedAt() == null).toList();
-        edge.move(live, before, account.plan());
+        if (plan != null) {
+            // A lower plan allows lower key limits; and every live key follows the account to its usage plan.
+            keys.capRateLimits(id, plan.maxKeyRateLimit());
+            edge.moveAll(keys.listByAccount(id).stream().filter(k -> k.revokedAt() == null).toList(), plan);
+        }
         return account.summary();
     }
 
@@ -147,8 +150,9 @@ public final class AdminCli {
         int maxRateLimit = account.plan().maxKeyRateLimit();
         int rateLimit = options.number("rate-limit", 1, maxRateLimit).map(Long::intValue)
                 .orElse(Math.min(ApiKey.DEFAULT_RATE_LIMIT, maxRateLimit));
+        // Rounded up to the second: a key never expires before the time asked for.
         Instant expiresAt = options.number("expires-in", 1, MAX_EXPIRES_IN)
-                .map(s -> clock.instant().plusSeconds(s).truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .map(s -> Instant.ofEpochSecond(clock.instant().plusSeconds(s).plusNanos(999_999_999).getEpochSecond()))
                 .orElse(null);
         String name = options.get("name").orElse("default");
         if (name.isBlank() || name.length() > 200) {
@@ -158,7 +162,7 @@ public final class AdminCli {
         try {
             edge.register(created.key(), account.plan());
         } catch (RuntimeException e) {
-            keys.revoke(created.key().id()); // a key outside every usage plan could not be used anyway
+            keys.revokeToken(created.token()); // a key outside every usage plan could not be used anyway
             throw new AdminException("could not attach the key to the " + account.plan().id()
                     + " usage plan, so it was revoked: " + e.getMessage());
         }

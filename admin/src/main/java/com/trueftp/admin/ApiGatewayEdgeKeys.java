@@ -3,6 +3,7 @@ package com.trueftp.admin;
 import com.trueftp.account.Plan;
 import com.trueftp.auth.ApiKey;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.apigateway.model.ConflictException;
 import software.amazon.awssdk.services.apigateway.model.NotFoundException;
 
 import java.util.List;
@@ -26,7 +27,12 @@ final class ApiGatewayEdgeKeys implements EdgeKeys {
     public void register(ApiKey key, Plan plan) {
         String id = apiGateway.createApiKey(b -> b.name(key.id()).value(key.usageKey()).enabled(true)
                 .description("TrueFTP key of account " + key.accountId())).id();
-        apiGateway.createUsagePlanKey(b -> b.usagePlanId(usagePlanIds.get(plan)).keyId(id).keyType("API_KEY"));
+        try {
+            apiGateway.createUsagePlanKey(b -> b.usagePlanId(usagePlanIds.get(plan)).keyId(id).keyType("API_KEY"));
+        } catch (RuntimeException e) {
+            apiGateway.deleteApiKey(b -> b.apiKey(id)); // no orphan API key outside every plan
+            throw e;
+        }
     }
 
     @Override
@@ -34,22 +40,28 @@ final class ApiGatewayEdgeKeys implements EdgeKeys {
         find(key).ifPresent(id -> apiGateway.deleteApiKey(b -> b.apiKey(id)));
     }
 
+    /** Idempotent: run again after a partial failure, it finishes the job. */
     @Override
-    public void move(List<ApiKey> keys, Plan from, Plan to) {
-        if (from == to) {
-            return;
-        }
+    public void moveAll(List<ApiKey> keys, Plan to) {
         for (ApiKey key : keys) {
             Optional<String> id = find(key);
             if (id.isEmpty()) {
                 continue; // revoked keys have no API key any more
             }
-            try {
-                apiGateway.deleteUsagePlanKey(b -> b.usagePlanId(usagePlanIds.get(from)).keyId(id.get()));
-            } catch (NotFoundException alreadyGone) {
-                // a retried plan change: it left the old plan already
+            for (Plan other : Plan.values()) {
+                if (other != to) {
+                    try {
+                        apiGateway.deleteUsagePlanKey(b -> b.usagePlanId(usagePlanIds.get(other)).keyId(id.get()));
+                    } catch (NotFoundException notThere) {
+                        // not in that plan: nothing to undo
+                    }
+                }
             }
-            apiGateway.createUsagePlanKey(b -> b.usagePlanId(usagePlanIds.get(to)).keyId(id.get()).keyType("API_KEY"));
+            try {
+                apiGateway.createUsagePlanKey(b -> b.usagePlanId(usagePlanIds.get(to)).keyId(id.get()).keyType("API_KEY"));
+            } catch (ConflictException alreadyThere) {
+                // in the right plan already
+            }
         }
     }
 

@@ -21,7 +21,7 @@ interface EdgeKeys {
         }
 
         @Override
-        public void move(List<ApiKey> keys, Plan from, Plan to) {
+        public void moveAll(List<ApiKey> keys, Plan to) {
         }
     };
 
@@ -29,5 +29,6 @@ interface EdgeKeys {
 
     void remove(ApiKey key);
 
-    void move(List<ApiKey> keys, Plan from, Plan to);
+    /** Puts each key in the usage plan of {@code to} and in no other. */
+    void moveAll(List<ApiKey> keys, Plan to);
 }

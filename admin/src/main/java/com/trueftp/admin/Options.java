@@ -19,7 +19,11 @@ final class Options {
             if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                 throw AdminException.usage(name + " needs a value");
             }
-            if (values.put(name.substring(2), args[++i]) != null) {
+            String value = args[++i];
+            if (value.isBlank() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw AdminException.usage(name + " must not be empty or contain control characters");
+            }
+            if (values.put(name.substring(2), value) != null) {
                 throw AdminException.usage(name + " given twice");
             }
         }

@@ -76,6 +76,8 @@ public class TrueFtpStack extends Stack {
     public static final String STAGE = "prod";
     public static final String API_URL_OUTPUT = "ApiUrl";
     public static final int MAX_AUTH_CACHE_TTL_SECONDS = 3600;
+    static final int STAGE_THROTTLE_RATE = 1000;
+    static final int STAGE_THROTTLE_BURST = 2000;
 
     /** Context keys: {@code cdk synth -c key=value}. */
     public static final String CONTEXT_REPO_ROOT = "repoRoot";
@@ -91,7 +93,8 @@ public class TrueFtpStack extends Stack {
     private static SortedMap<String, GatewayAnswer> gatewayResponses() {
         SortedMap<String, GatewayAnswer> responses = new TreeMap<>();
         for (GatewayResponse response : GatewayResponse.values()) {
-            responses.put(response.name(), GatewayAnswer.of(response.status(), response.message()));
+            responses.put(response.name(), GatewayAnswer.of(response.status(), response.message(),
+                    response.retryAfterSeconds()));
         }
         responses.put("DEFAULT_4XX", GatewayAnswer.passThrough());
         responses.put("DEFAULT_5XX", GatewayAnswer.passThrough());
@@ -99,13 +102,23 @@ public class TrueFtpStack extends Stack {
     }
 
     /** One gateway response: a fixed status and message, or (status null) API Gateway's own status and message. */
-    record GatewayAnswer(Integer status, String body) {
-        static GatewayAnswer of(int status, String message) {
-            return new GatewayAnswer(status, "{\"error\":\"" + message + "\"}");
+    record GatewayAnswer(Integer status, String body, Integer retryAfterSeconds) {
+        static GatewayAnswer of(int status, String message, Integer retryAfterSeconds) {
+            return new GatewayAnswer(status, "{\"error\":\"" + message + "\"}", retryAfterSeconds);
         }
 
         static GatewayAnswer passThrough() {
-            return new GatewayAnswer(null, "{\"error\":$context.error.messageString}");
+            return new GatewayAnswer(null, "{\"error\":$context.error.messageString}", null);
+        }
+
+        /** Header values are quoted literals in API Gateway's mapping syntax. */
+        SortedMap<String, String> headers() {
+            SortedMap<String, String> headers = new TreeMap<>();
+            headers.put("Content-Type", "'" + JSON + "'");
+            if (retryAfterSeconds != null) {
+                headers.put("Retry-After", "'" + retryAfterSeconds + "'");
+            }
+            return headers;
         }
     }
 
@@ -278,6 +291,10 @@ public class TrueFtpStack extends Stack {
                 .apiKeySourceType(ApiKeySourceType.AUTHORIZER)
                 .deployOptions(StageOptions.builder()
                         .stageName(STAGE)
+                        // Before the authorizer, so that floods of bad tokens cannot take the whole account's
+                        // API Gateway capacity (usage plans only act on requests the authorizer let through).
+                        .throttlingRateLimit(STAGE_THROTTLE_RATE)
+                        .throttlingBurstLimit(STAGE_THROTTLE_BURST)
                         .accessLogDestination(new LogGroupLogDestination(logGroup("ApiAccessLogs")))
                         .accessLogFormat(AccessLogFormat.custom(accessLogFormat()))
                         .build())
@@ -360,7 +377,7 @@ public class TrueFtpStack extends Stack {
                 GatewayResponseOptions.builder()
                         .type(ResponseType.of(type))
                         .statusCode(answer.status() == null ? null : answer.status().toString())
-                        .responseHeaders(new TreeMap<>(Map.of("Content-Type", "'" + JSON + "'")))
+                        .responseHeaders(answer.headers())
                         .templates(new TreeMap<>(Map.of("application/json", answer.body())))
                         .build()));
     }

@@ -85,18 +85,49 @@ public class ApiKeyRepository {
             return Optional.empty();
         }
         AttributeValue hash = found.get(0).get("token_hash");
+        revokeHash(hash);
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of("token_hash", hash)).consistentRead(true)).item();
+        return Optional.of(fromItem(item));
+    }
+
+    private void revokeHash(AttributeValue hash) {
+        String now = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of("token_hash", hash))
                     .updateExpression("SET revoked_at = :now")
                     .conditionExpression("attribute_exists(token_hash) AND attribute_not_exists(revoked_at)")
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(clock.instant().toString()))));
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(now))));
         } catch (ConditionalCheckFailedException alreadyRevoked) {
             // keep the first revocation time
         }
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of("token_hash", hash)).consistentRead(true)).item();
-        return Optional.of(fromItem(item));
+    }
+
+    /** Revokes the key of a token directly by its hash (no index lag: usable right after {@link #create}). */
+    public void revokeToken(String token) {
+        revokeHash(AttributeValue.fromS(ApiToken.hash(token)));
+    }
+
+    /** Lowers every key of the account whose hourly limit is above {@code max} to it. */
+    public void capRateLimits(String accountId, int max) {
+        QueryRequest request = QueryRequest.builder().tableName(table).indexName(Tables.ApiKeysIndexes.BY_ACCOUNT)
+                .keyConditionExpression("account_id = :a")
+                .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(accountId)))
+                .build();
+        AttributeValue limit = AttributeValue.fromN(Integer.toString(max));
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(request).items()) {
+            if (Integer.parseInt(item.get("rate_limit").n()) > max) {
+                try {
+                    dynamo.updateItem(b -> b.tableName(table).key(Map.of("token_hash", item.get("token_hash")))
+                            .updateExpression("SET rate_limit = :max")
+                            .conditionExpression("rate_limit > :max")
+                            .expressionAttributeValues(Map.of(":max", limit)));
+                } catch (ConditionalCheckFailedException alreadyLower) {
+                    // changed meanwhile to something lower
+                }
+            }
+        }
     }
 
     private static ApiKey fromItem(Map<String, AttributeValue> item) {

@@ -22,15 +22,16 @@ import java.time.Duration;
 
 /**
  * AWS SDK clients, built once per function instance. Region, credentials and HTTP client are explicit
- * (no provider-chain probing on cold start); timeouts keep a dead dependency from hanging a request:
- * the caller gets 503 well inside API Gateway's 29 s.
+ * (no provider-chain probing on cold start); timeouts keep a dead or stalled dependency from hanging a
+ * request: the caller gets 503 well inside the function's timeout and API Gateway's 29 s.
  */
 @Module
 public final class AwsModule {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(12);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(3000);
+    /** A call gives up after this, retries included: the authorizer (10 s) makes two in a row. */
+    static final Duration CALL_TIMEOUT = Duration.ofMillis(4500);
 
     private AwsModule() {
     }

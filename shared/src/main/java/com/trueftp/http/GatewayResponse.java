@@ -5,26 +5,37 @@ package com.trueftp.http;
  * and the local gateway answers the same, so clients see {@code {"error": ...}} from both.
  */
 public enum GatewayResponse {
-    ACCESS_DENIED(403, "access denied"),
-    /** The authorizer failed for another reason than a bad token: its dependency is down. */
-    AUTHORIZER_FAILURE(503, ApiException.UNAVAILABLE_MESSAGE),
-    INTEGRATION_FAILURE(503, ApiException.UNAVAILABLE_MESSAGE),
-    INTEGRATION_TIMEOUT(504, "request timed out"),
+    ACCESS_DENIED(403, "access denied", null),
+    /**
+     * The authorizer threw something other than "Unauthorized" (its DynamoDB is down or slow) or timed out;
+     * API Gateway reports that as one of these two types depending on how it failed.
+     */
+    AUTHORIZER_CONFIGURATION_ERROR(503, ApiException.UNAVAILABLE_MESSAGE, 5),
+    AUTHORIZER_FAILURE(503, ApiException.UNAVAILABLE_MESSAGE, 5),
+    INTEGRATION_FAILURE(503, ApiException.UNAVAILABLE_MESSAGE, 5),
+    INTEGRATION_TIMEOUT(504, "request timed out", null),
     /** What API Gateway answers for a path no resource has. */
-    MISSING_AUTHENTICATION_TOKEN(404, "no such endpoint"),
-    /** The usage plan's daily quota. */
-    QUOTA_EXCEEDED(429, "daily quota exceeded"),
-    REQUEST_TOO_LARGE(413, "request body too large"),
+    MISSING_AUTHENTICATION_TOKEN(404, "no such endpoint", null),
+    /** The usage plan's daily quota (per UTC day): a fixed hour is the best a static answer can say. */
+    QUOTA_EXCEEDED(429, "daily quota exceeded", 3600),
+    REQUEST_TOO_LARGE(413, "request body too large", null),
     /** The usage plan's per-second throttle. */
-    THROTTLED(429, "rate limit exceeded"),
-    UNAUTHORIZED(401, ApiException.UNAUTHORIZED_MESSAGE);
+    THROTTLED(429, "rate limit exceeded", 1),
+    UNAUTHORIZED(401, ApiException.UNAUTHORIZED_MESSAGE, null);
 
     private final int status;
     private final String message;
+    private final Integer retryAfterSeconds;
 
-    GatewayResponse(int status, String message) {
+    GatewayResponse(int status, String message, Integer retryAfterSeconds) {
         this.status = status;
         this.message = message;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** The Retry-After header's value, or null for answers that retrying will not change. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -2,6 +2,8 @@ package com.trueftp.http;
 
 import com.trueftp.auth.Scope;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,12 +45,22 @@ public final class Routes {
         }
     }
 
-    /** Matches a full request path (starting with the base path) against the table. */
-    public static Optional<Match> match(String requestPath) {
-        if (!requestPath.startsWith(BASE_PATH + "/")) {
+    /**
+     * Matches a full request path as sent (starting with the base path, still percent-encoded): it is split
+     * at its slashes first and each segment decoded after, so {@code %2F} never becomes a separator.
+     */
+    public static Optional<Match> match(String rawPath) {
+        if (!rawPath.startsWith(BASE_PATH + "/")) {
             return Optional.empty();
         }
-        String[] actual = segments(requestPath.substring(BASE_PATH.length()));
+        String[] actual = segments(rawPath.substring(BASE_PATH.length()));
+        for (int i = 0; i < actual.length; i++) {
+            try {
+                actual[i] = URLDecoder.decode(actual[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                return Optional.empty();
+            }
+        }
         for (String template : templates()) {
             Map<String, String> params = bind(segments(template), actual);
             if (params != null) {

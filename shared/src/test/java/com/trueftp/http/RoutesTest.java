@@ -43,4 +43,15 @@ class RoutesTest {
         assertThat(Routes.match("/account")).isEmpty();
         assertThat(Routes.match("/api/ext/v1")).isEmpty();
     }
+
+    @Test
+    void pathParametersAreDecodedPerSegmentAndEncodedSlashesStayInside() {
+        Routes.Match match = Routes.match("/api/ext/v1/ftp-users/ftp_a%2Fb%20c").orElseThrow();
+        assertThat(match.resource()).isEqualTo("/api/ext/v1/ftp-users/{id}");
+        assertThat(match.pathParameters()).containsEntry("id", "ftp_a/b c");
+        assertThat(Routes.match("/api/ext/v1%2Faccount")).isEmpty();
+        assertThat(Routes.match("/api/ext/v1/%61ccount")).map(Routes.Match::resource).contains("/api/ext/v1/account");
+        assertThat(Routes.match("/api/ext/v1/ftp-users/%zz")).isEmpty();
+        assertThat(Routes.match("/api/ext/v1/ftp-users/")).isEmpty();
+    }
 }

@@ -115,6 +115,18 @@ abstract class AccountHandlerContract {
     }
 
     @Test
+    void stalledDynamoDbIs503WithinTheClientTimeoutsNotAHang() throws Exception {
+        AccountHandler cut = new AccountHandler(DaggerAccountComponent.factory().create(AwsUnderTest.unresponsive()));
+        long started = System.nanoTime();
+        APIGatewayProxyResponseEvent response = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> cut.handleRequest(sample("get-account.json", "acc_whatever000000000000"), null));
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(response.getHeaders()).containsKey("Retry-After");
+        // Bounded by the SDK's call timeout, not by the test's guard.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
     void responsesCarryTheRateLimitHeaders() {
         Account account = accounts.create("Acme", Plan.PRO);
         APIGatewayProxyRequestEvent event = sample("get-account.json", account.id());

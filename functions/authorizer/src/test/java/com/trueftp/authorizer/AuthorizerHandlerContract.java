@@ -128,10 +128,23 @@ abstract class AuthorizerHandlerContract {
         AuthorizerHandler cut = new AuthorizerHandler(DaggerAuthorizerComponent.factory().create(down).authenticator());
         Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
                 catchThrowable(() -> cut.handleRequest(requestWith("tftp_abcdefghijklmnopqrstuvwxyzABCDEF"), null)));
-        // API Gateway answers AUTHORIZER_FAILURE for any error but "Unauthorized"; the stack maps it to 503.
+        // API Gateway answers any error but "Unauthorized" with AUTHORIZER_FAILURE or AUTHORIZER_CONFIGURATION_ERROR,
+        // both of which the stack maps to 503 with Retry-After.
         assertThat(thrown).isNotNull();
         assertThat(thrown.getMessage()).isNotEqualTo(AuthorizerHandler.UNAUTHORIZED);
         assertThat(Unavailable.isOutage(thrown)).isTrue();
+    }
+
+    @Test
+    void stalledDynamoDbFailsWithinTheFunctionsTimeout() {
+        AuthorizerHandler cut = new AuthorizerHandler(
+                DaggerAuthorizerComponent.factory().create(AwsUnderTest.unresponsive()).authenticator());
+        long started = System.nanoTime();
+        Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+                catchThrowable(() -> cut.handleRequest(requestWith("tftp_abcdefghijklmnopqrstuvwxyzABCDEF"), null)));
+        assertThat(Unavailable.isOutage(thrown)).isTrue();
+        // The deployed authorizer has 10 s; it makes at most two calls, each bounded by the call timeout.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
 
     @SuppressWarnings("unchecked")

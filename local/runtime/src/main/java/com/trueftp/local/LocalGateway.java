@@ -113,8 +113,10 @@ public final class LocalGateway implements AutoCloseable {
 
     private Answer dispatch(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
+        // Matched segment by segment on the raw path, so an encoded slash stays inside its segment.
+        String rawPath = exchange.getRequestURI().getRawPath();
         String path = exchange.getRequestURI().getPath();
-        Optional<Routes.Match> match = Routes.match(path);
+        Optional<Routes.Match> match = Routes.match(rawPath);
         if (match.isEmpty()) {
             return Answer.of(GatewayResponse.MISSING_AUTHENTICATION_TOKEN);
         }
@@ -126,7 +128,9 @@ public final class LocalGateway implements AutoCloseable {
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
 
-        String authorization = first(headers, "Authorization");
+        // The value the authorizer sees (API Gateway's single-value headers keep the last one): the cache
+        // key must be the same, or a second header could ride on a cached answer for the first.
+        String authorization = last(headers, "Authorization");
         if (authorization == null || authorization.isBlank()) {
             return Answer.of(GatewayResponse.UNAUTHORIZED); // identity source absent: the authorizer is not called
         }
@@ -227,9 +231,10 @@ public final class LocalGateway implements AutoCloseable {
         }
     }
 
-    private static String first(Map<String, List<String>> headers, String name) {
+    private static String last(Map<String, List<String>> headers, String name) {
         return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+                .map(e -> e.getValue().isEmpty() ? null : e.getValue().get(e.getValue().size() - 1))
+                .findFirst().orElse(null);
     }
 
     private static void write(HttpExchange exchange, Answer answer) throws IOException {
@@ -254,7 +259,11 @@ public final class LocalGateway implements AutoCloseable {
         }
 
         static Answer of(GatewayResponse response) {
-            return error(response.status(), response.message());
+            Answer answer = error(response.status(), response.message());
+            if (response.retryAfterSeconds() != null) {
+                answer.headers().put("Retry-After", List.of(response.retryAfterSeconds().toString()));
+            }
+            return answer;
         }
 
         static Answer of(APIGatewayProxyResponseEvent response) {

@@ -239,4 +239,45 @@ class ApiEndToEndIT {
         assertJsonError(client.get("/ftp-users/" + id, token), 404, "ftp user not found");
         assertThat(ApiClient.json(client.get("/ftp-users", token))).containsEntry("total", 0);
     }
+
+    @Test
+    void concurrentRequestsOverHttpNeverExceedTheHourlyLimit() throws Exception {
+        String account = (String) client.admin("create-account", "--plan", "business").json().get("id");
+        String token = (String) client.admin("create-key", "--account", account, "--scopes", "read",
+                "--rate-limit", "10").json().get("token");
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            calls.add(client.sendAsync("GET", "/account", token));
+        }
+        Map<Integer, Long> byStatus = new java.util.TreeMap<>();
+        for (var call : calls) {
+            byStatus.merge(call.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode(), 1L, Long::sum);
+        }
+        assertThat(byStatus).isEqualTo(Map.of(200, 10L, 429, 20L));
+    }
+
+    @Test
+    void theEdgeThrottlesABurstBeyondThePlansLimitWithRetryAfter() throws Exception {
+        String token = client.newKey("free", "read"); // free: 2 per second, burst 4
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            calls.add(client.sendAsync("GET", "/account", token));
+        }
+        List<HttpResponse<String>> throttled = new java.util.ArrayList<>();
+        for (var call : calls) {
+            HttpResponse<String> response = call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (response.statusCode() == 429) {
+                throttled.add(response);
+            } else {
+                // What got through reached the API, which refuses the free plan itself.
+                assertThat(response.statusCode()).isEqualTo(403);
+            }
+        }
+        assertThat(throttled).isNotEmpty();
+        for (HttpResponse<String> response : throttled) {
+            assertThat(ApiClient.json(response)).isEqualTo(Map.of("error", "rate limit exceeded"));
+            assertThat(response.headers().firstValue("Retry-After")).contains("1");
+            assertThat(response.headers().firstValue("X-RateLimit-Remaining")).as("never reached the API").isEmpty();
+        }
+    }
 }

@@ -36,6 +36,7 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
             + "integration suite is skipped (the same suite ran against the embedded emulators)";
     private static AwsUnderTest localStack;
     private static boolean skipAnnounced;
+    private static ServerSocket silent;
 
     public static AwsUnderTest emulators() {
         LocalAws aws = SharedEmulators.get();
@@ -75,11 +76,30 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
 
     /** Configuration whose DynamoDB endpoint refuses connections: a dependency that is down. */
     public static Config unreachable() {
+        return endpointAt(closedPort());
+    }
+
+    /**
+     * Configuration whose DynamoDB endpoint accepts connections and never answers: a dependency that
+     * hangs, which only the clients' timeouts can get out of.
+     */
+    public static synchronized Config unresponsive() {
+        if (silent == null) {
+            try {
+                silent = new ServerSocket(0, 200); // never accepts: connections wait in the backlog, unanswered
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return endpointAt(silent.getLocalPort());
+    }
+
+    private static Config endpointAt(int port) {
         Map<String, String> settings = tableSettings();
         settings.put(Config.REGION, LocalAws.REGION);
         settings.put(Config.ACCESS_KEY_ID, LocalAws.ACCESS_KEY);
         settings.put(Config.SECRET_ACCESS_KEY, LocalAws.SECRET_KEY);
-        settings.put(Config.DYNAMODB_ENDPOINT, "http://127.0.0.1:" + closedPort());
+        settings.put(Config.DYNAMODB_ENDPOINT, "http://127.0.0.1:" + port);
         return Config.of(settings);
     }
 
