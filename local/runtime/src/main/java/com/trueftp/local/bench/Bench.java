@@ -48,7 +48,8 @@ import java.util.regex.Pattern;
  * {@code ./trueftp bench}: (a) the simulated cold start of the account function — a fresh JVM with
  * Lambda-like flags running the deployed lambda.jar, from process start to the first 200 of GET /account
  * against dynalite — (b) the warm latency of GET /account through the local gateway, and (c) what the hourly
- * rate limiter adds to a request ({@link RateLimiterBench}). Prints a readable
+ * rate limiter adds to a request ({@link RateLimiterBench}), and (d) FTP users through the gateway
+ * ({@link FtpUsersBench}). Prints a readable
  * report, then the same figures as one JSON object on the last line. Exits non-zero on any failure.
  * Measures only: there are no timed assertions.
  */
@@ -103,6 +104,8 @@ public final class Bench {
         json.put("warm", warm());
         System.out.println();
         json.put("rate_limiter", new RateLimiterBench(clock).run());
+        System.out.println();
+        json.put("ftp_users", new FtpUsersBench(clock).run());
     }
 
     // ---------------------------------------------------------------- (a) cold start
