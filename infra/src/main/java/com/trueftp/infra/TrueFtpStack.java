@@ -84,6 +84,7 @@ public class TrueFtpStack extends Stack {
     public static final String CONTEXT_AUTH_CACHE_TTL = "authCacheTtlSeconds";
     public static final String CONTEXT_DOMAIN_NAME = "domainName";
     public static final String CONTEXT_CERTIFICATE_ARN = "certificateArn";
+    public static final String CONTEXT_EVENT_RETENTION_DAYS = "eventRetentionDays";
 
     private static final String JSON = "application/json; charset=utf-8";
 
@@ -186,6 +187,7 @@ public class TrueFtpStack extends Stack {
             case AUTHORIZER -> createAuthorizerFunction();
             case ACCOUNT -> createAccountFunction();
             case FTP_USERS -> createFtpUsersFunction();
+            case EVENTS -> createEventsFunction();
         };
     }
 
@@ -206,11 +208,23 @@ public class TrueFtpStack extends Stack {
 
     private Function createFtpUsersFunction() {
         Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(15), Tables.FTP_USERS, Tables.ACCOUNTS,
-                Tables.RATE_LIMITS);
+                Tables.RATE_LIMITS, Tables.EVENTS);
         // Users and their username items; transactions need the item actions of each table they touch.
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem");
-        // The account's user count (UpdateItem in the create/delete transactions) and the list's total (GetItem).
+        // The account's user count and event number (UpdateItem in the transactions), reads of both (GetItem).
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        // Each change appends its event in the same transaction.
+        allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        countsRequests(fn);
+        return fn;
+    }
+
+    private Function createEventsFunction() {
+        Function fn = function(LambdaFunction.EVENTS, Duration.seconds(15), Tables.EVENTS, Tables.ACCOUNTS,
+                Tables.RATE_LIMITS);
+        allow(fn, Tables.EVENTS, "dynamodb:GetItem", "dynamodb:Query");
+        // The event count, and the retention watermark it keeps on the account (UpdateItem of events_from).
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
         countsRequests(fn);
         return fn;
@@ -236,6 +250,9 @@ public class TrueFtpStack extends Stack {
         }
         // C1 only: a faster cold start, which matters more than peak speed for short requests.
         environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        if (List.of(tablesUsed).contains(Tables.EVENTS)) {
+            environment.put(Config.EVENT_RETENTION_DAYS, Long.toString(eventRetentionDays()));
+        }
         String name = pascal(f.id());
         return Function.Builder.create(this, name + "Function")
                 .description(f.description())
@@ -433,6 +450,23 @@ public class TrueFtpStack extends Stack {
                     + " from 0 to " + MAX_AUTH_CACHE_TTL_SECONDS + " (API Gateway's limit), got: " + value);
         }
         return seconds;
+    }
+
+    private long eventRetentionDays() {
+        String value = context(CONTEXT_EVENT_RETENTION_DAYS);
+        long days = Config.DEFAULT_EVENT_RETENTION.toDays();
+        if (value != null) {
+            try {
+                days = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                days = 0;
+            }
+            if (days < 1 || days > 3650) {
+                throw new IllegalArgumentException("context " + CONTEXT_EVENT_RETENTION_DAYS
+                        + " must be a whole number of days from 1 to 3650, got: " + value);
+            }
+        }
+        return days;
     }
 
     private String context(String key) {

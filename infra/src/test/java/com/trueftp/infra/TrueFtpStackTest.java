@@ -126,7 +126,9 @@ class TrueFtpStackTest {
                 .isEqualTo(tableNames(Tables.API_KEYS, Tables.ACCOUNTS));
         assertThat(tableVariables(LambdaFunction.ACCOUNT)).isEqualTo(tableNames(Tables.ACCOUNTS, Tables.RATE_LIMITS));
         assertThat(tableVariables(LambdaFunction.FTP_USERS))
-                .isEqualTo(tableNames(Tables.FTP_USERS, Tables.ACCOUNTS, Tables.RATE_LIMITS));
+                .isEqualTo(tableNames(Tables.FTP_USERS, Tables.ACCOUNTS, Tables.RATE_LIMITS, Tables.EVENTS));
+        assertThat(tableVariables(LambdaFunction.EVENTS))
+                .isEqualTo(tableNames(Tables.EVENTS, Tables.ACCOUNTS, Tables.RATE_LIMITS));
     }
 
     @Test
@@ -230,7 +232,26 @@ class TrueFtpStackTest {
                 tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                         "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
+                tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
+                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem")));
+    }
+
+    @Test
+    void eventsFunctionOnlyReadsEventsAndKeepsTheAccountsWatermark() {
+        Map<String, Set<String>> byTable = new TreeMap<>();
+        for (Map<String, Object> statement : statements(LambdaFunction.EVENTS)) {
+            for (String table : resourceIds(List.of(statement))) {
+                byTable.computeIfAbsent(table, t -> new HashSet<>()).addAll(actions(List.of(statement)));
+            }
+        }
+        assertThat(byTable).isEqualTo(Map.of(
+                tableId(Tables.EVENTS), Set.of("dynamodb:GetItem", "dynamodb:Query"),
+                tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem")));
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "TimeToLiveSpecification", Map.of("AttributeName", "expires_at", "Enabled", true),
+                "KeySchema", List.of(Map.of("AttributeName", "account_id", "KeyType", "HASH"),
+                        Map.of("AttributeName", "seq", "KeyType", "RANGE")))));
     }
 
     @Test

@@ -40,6 +40,7 @@ public class AccountRepository {
         item.put("created_at", s(account.createdAt().toString()));
         item.put("ftp_users_used", n(0));
         item.put("storage_bytes_used", n(0));
+        item.put("event_seq", n(0)); // the number of the account's latest event (see EventLog)
         dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(id)"));
         return account;
     }

@@ -31,7 +31,14 @@ public final class Tables {
     public static final TableSpec FTP_USERS = new TableSpec("ftp-users", "FTP_USERS_TABLE",
             Key.string("account_id"), Key.string("sk"), List.of(), null);
 
-    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS);
+    /**
+     * Events of an account by their number ({@code seq}, dense from 1), so that an offset is a key range.
+     * TTL removes them after the retention time; readers never rely on that having happened.
+     */
+    public static final TableSpec EVENTS = new TableSpec("events", "EVENTS_TABLE",
+            Key.string("account_id"), Key.number("seq"), List.of(), "expires_at");
+
+    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS);
 
     public static final class ApiKeysIndexes {
         public static final String BY_ACCOUNT = "by-account";

@@ -18,6 +18,8 @@ public final class Config {
     public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
     public static final String AUTH_CACHE_TTL_SECONDS = "AUTH_CACHE_TTL_SECONDS";
     public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
+    public static final String EVENT_RETENTION_DAYS = "EVENT_RETENTION_DAYS";
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
 
     private final Map<String, String> values;
 
@@ -36,6 +38,13 @@ public final class Config {
         return new Config(values);
     }
 
+    /** This configuration with one setting replaced. */
+    public Config with(String name, String value) {
+        Map<String, String> changed = new HashMap<>(values);
+        changed.put(name, value);
+        return new Config(changed);
+    }
+
     public Optional<String> get(String name) {
         String value = values.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
@@ -43,6 +52,10 @@ public final class Config {
 
     public String require(String name) {
         return get(name).orElseThrow(() -> new IllegalStateException("missing configuration: " + name));
+    }
+
+    public Duration eventRetention() {
+        return get(EVENT_RETENTION_DAYS).map(s -> Duration.ofDays(Long.parseLong(s))).orElse(DEFAULT_EVENT_RETENTION);
     }
 
     public Duration authCacheTtl() {

@@ -3,13 +3,14 @@ package com.trueftp.ftpuser;
 import com.trueftp.auth.RandomIds;
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
+import com.trueftp.events.Event;
+import com.trueftp.events.EventLog;
+import com.trueftp.events.EventType;
 import com.trueftp.http.ApiException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -24,9 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * FTP users in DynamoDB. Creating and deleting a user are transactions over three items — the user,
- * its username (unique within the account) and the account's user count (kept below the plan's limit)
- * — so the count stays exact and names unique however many requests race.
+ * FTP users in DynamoDB. Creating and deleting a user are transactions over the user, its username
+ * (unique within the account), the account's user count (kept below the plan's limit) and the event that
+ * records the change — so the count stays exact, names unique and the audit stream complete however many
+ * requests race. Updates are transactions with their event too.
  */
 public class FtpUserRepository {
     private static final String USER = "user#";
@@ -34,7 +36,7 @@ public class FtpUserRepository {
 
     private final DynamoDbClient dynamo;
     private final String table;
-    private final String accountsTable;
+    private final EventLog events;
     private final Clock clock;
 
     /** What a new user is made of; the password is already hashed. */
@@ -48,10 +50,10 @@ public class FtpUserRepository {
     }
 
     @Inject
-    public FtpUserRepository(DynamoDbClient dynamo, Config config, Clock clock) {
+    public FtpUserRepository(DynamoDbClient dynamo, Config config, EventLog events, Clock clock) {
         this.dynamo = dynamo;
         this.table = config.require(Tables.FTP_USERS.nameVariable());
-        this.accountsTable = config.require(Tables.ACCOUNTS.nameVariable());
+        this.events = events;
         this.clock = clock;
     }
 
@@ -78,25 +80,21 @@ public class FtpUserRepository {
         item.put("created_at", s(now.toString()));
         item.put("updated_at", s(now.toString()));
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
-                            .conditionExpression("attribute_not_exists(sk)")).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table)
-                            .item(Map.of("account_id", s(accountId), "sk", s(USERNAME + user.username()),
-                                    "user_id", s(created.id())))
-                            .conditionExpression("attribute_not_exists(sk)")).build(),
-                    TransactWriteItem.builder().update(u -> u.tableName(accountsTable)
-                            .key(Map.of("id", s(accountId)))
-                            .updateExpression("ADD ftp_users_used :one")
-                            .conditionExpression("attribute_exists(id) AND (attribute_not_exists(ftp_users_used) "
-                                    + "OR ftp_users_used < :limit)")
-                            .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(userLimit)))).build()));
+            events.append(accountId, new Event.Draft(EventType.FTP_USER_CREATED, created.id(), created.username(), null, null),
+                    new EventLog.AccountChange("ftp_users_used :one",
+                            "attribute_not_exists(ftp_users_used) OR ftp_users_used < :limit",
+                            Map.of(":one", n(1), ":limit", n(userLimit))),
+                    List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+                                    .conditionExpression("attribute_not_exists(sk)")).build(),
+                            TransactWriteItem.builder().put(p -> p.tableName(table)
+                                    .item(Map.of("account_id", s(accountId), "sk", s(USERNAME + user.username()),
+                                            "user_id", s(created.id())))
+                                    .conditionExpression("attribute_not_exists(sk)")).build()));
+        } catch (EventLog.AccountConditionFailed e) {
+            throw ApiException.forbidden("ftp user quota reached (" + userLimit + ")");
         } catch (TransactionCanceledException e) {
             if (failed(e, 1)) {
                 throw ApiException.conflict("an ftp user named " + user.username() + " already exists");
-            }
-            if (failed(e, 2)) {
-                throw ApiException.forbidden("ftp user quota reached (" + userLimit + ")");
             }
             throw e;
         }
@@ -160,15 +158,24 @@ public class FtpUserRepository {
             values.put(":description", s(changes.description()));
         }
         String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-        try {
-            return Optional.of(fromItem(dynamo.updateItem(b -> b.tableName(table).key(key(accountId, id))
-                    .updateExpression(expression)
-                    .conditionExpression("attribute_exists(sk)")
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)).attributes()));
-        } catch (ConditionalCheckFailedException e) {
+        Optional<FtpUser> current = find(accountId, id);
+        if (current.isEmpty()) {
             return Optional.empty();
         }
+        try {
+            events.append(accountId, new Event.Draft(EventType.FTP_USER_UPDATED, id, current.get().username(), null, null),
+                    EventLog.AccountChange.NONE,
+                    List.of(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(accountId, id))
+                            .updateExpression(expression)
+                            .conditionExpression("attribute_exists(sk)")
+                            .expressionAttributeValues(values)).build()));
+        } catch (TransactionCanceledException e) {
+            if (failed(e, 0)) {
+                return Optional.empty(); // deleted meanwhile
+            }
+            throw e;
+        }
+        return find(accountId, id);
     }
 
     /** Removes the user, frees its name and its place in the quota; false if there was no such user. */
@@ -177,19 +184,17 @@ public class FtpUserRepository {
         if (user.isEmpty()) {
             return false;
         }
+        String username = user.get().username();
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(accountId, id))
-                            .conditionExpression("attribute_exists(sk)")).build(),
-                    TransactWriteItem.builder().delete(d -> d.tableName(table)
-                            .key(Map.of("account_id", s(accountId), "sk", s(USERNAME + user.get().username())))
-                            .conditionExpression("user_id = :id")
-                            .expressionAttributeValues(Map.of(":id", s(id)))).build(),
-                    TransactWriteItem.builder().update(u -> u.tableName(accountsTable)
-                            .key(Map.of("id", s(accountId)))
-                            .updateExpression("ADD ftp_users_used :minus_one")
-                            .conditionExpression("ftp_users_used > :zero")
-                            .expressionAttributeValues(Map.of(":minus_one", n(-1), ":zero", n(0)))).build()));
+            events.append(accountId, new Event.Draft(EventType.FTP_USER_DELETED, id, username, null, null),
+                    new EventLog.AccountChange("ftp_users_used :minus_one", "ftp_users_used > :zero",
+                            Map.of(":minus_one", n(-1), ":zero", n(0))),
+                    List.of(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(accountId, id))
+                                    .conditionExpression("attribute_exists(sk)")).build(),
+                            TransactWriteItem.builder().delete(d -> d.tableName(table)
+                                    .key(Map.of("account_id", s(accountId), "sk", s(USERNAME + username)))
+                                    .conditionExpression("user_id = :id")
+                                    .expressionAttributeValues(Map.of(":id", s(id)))).build()));
             return true;
         } catch (TransactionCanceledException e) {
             if (failed(e, 0)) {

@@ -7,7 +7,8 @@ package com.trueftp.http;
 public enum LambdaFunction {
     AUTHORIZER("authorizer", "com.trueftp.authorizer.AuthorizerHandler", "Checks the tftp_ bearer token"),
     ACCOUNT("account", "com.trueftp.account.AccountHandler", "GET /account"),
-    FTP_USERS("ftp-users", "com.trueftp.ftpusers.FtpUsersHandler", "/ftp-users: create, list, get, update, delete");
+    FTP_USERS("ftp-users", "com.trueftp.ftpusers.FtpUsersHandler", "/ftp-users: create, list, get, update, delete"),
+    EVENTS("events", "com.trueftp.eventsapi.EventsHandler", "GET /events: the audit stream");
 
     private final String id;
     private final String handler;

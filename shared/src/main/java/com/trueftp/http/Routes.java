@@ -25,7 +25,8 @@ public final class Routes {
             route("POST", "/ftp-users", LambdaFunction.FTP_USERS),
             route("GET", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
             route("PUT", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
-            route("DELETE", "/ftp-users/{id}", LambdaFunction.FTP_USERS));
+            route("DELETE", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
+            route("GET", "/events", LambdaFunction.EVENTS));
 
     private Routes() {
     }

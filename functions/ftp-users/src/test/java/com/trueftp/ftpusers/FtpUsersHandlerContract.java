@@ -8,6 +8,7 @@ import com.trueftp.account.Plan;
 import com.trueftp.auth.RandomIds;
 import com.trueftp.emulators.testing.AwsUnderTest;
 import com.trueftp.emulators.testing.SampleEvents;
+import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.json.Json;
@@ -98,7 +99,7 @@ abstract class FtpUsersHandlerContract {
     @Test
     void passwordIsStoredAsAnArgon2idHashThatVerifies() throws Exception {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
-        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), Clock.systemUTC()).find(account, id)
+        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()), Clock.systemUTC()).find(account, id)
                 .orElseThrow().passwordHash();
         assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
         assertThat(PasswordHasher.verify("a-strong-secret", hash)).isTrue();
@@ -211,7 +212,7 @@ abstract class FtpUsersHandlerContract {
         same.setPathParameters(Map.of("id", id));
         Map<String, Object> changed = json(handler.handleRequest(same, null));
         assertThat(changed).containsEntry("description", null);
-        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), Clock.systemUTC()).find(account, id)
+        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()), Clock.systemUTC()).find(account, id)
                 .orElseThrow().passwordHash();
         assertThat(PasswordHasher.verify("another-long-secret", hash)).isTrue();
     }
@@ -256,6 +257,27 @@ abstract class FtpUsersHandlerContract {
                 onUser("delete-ftp-user.json", account, ids.get(i % 5)).getStatusCode());
         assertThat(statuses).isEqualTo(Map.of(204, 5L, 404, 5L));
         assertThat(usersCounted(account)).isZero();
+    }
+
+    @Test
+    void everyChangeIsRecordedAsAnEventInTheSameTransaction() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        onUser("update-ftp-user.json", account, id);
+        onUser("delete-ftp-user.json", account, id);
+        EventLog.Page page = new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()).page(account, 0, 10);
+        assertThat(page.events()).extracting(e -> e.type().id() + " " + e.ftpUserId() + " " + e.username())
+                .containsExactly("ftp_user.deleted " + id + " pipeline", "ftp_user.updated " + id + " pipeline",
+                        "ftp_user.created " + id + " pipeline");
+    }
+
+    @Test
+    void whenTheEventCannotBeWrittenNothingIsDoneAndTheClientIsToldSo() throws Exception {
+        FtpUsersHandler broken = new FtpUsersHandler(DaggerFtpUsersComponent.factory().create(
+                aws.config().with("EVENTS_TABLE", "trueftp-no-such-table")));
+        APIGatewayProxyResponseEvent response = broken.handleRequest(sample("create-ftp-user.json", account), null);
+        assertThat(response.getStatusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(usersCounted(account)).isZero();
+        assertThat(create(account, REFERENCE_BODY).getStatusCode()).as("the name is still free").isEqualTo(201);
     }
 
     @Test

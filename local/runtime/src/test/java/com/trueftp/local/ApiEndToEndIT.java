@@ -117,10 +117,13 @@ class ApiEndToEndIT {
     @Test
     void expiredKeyIs401() throws Exception {
         String account = (String) client.admin("create-account", "--plan", "pro").json().get("id");
-        String token = (String) client.admin("create-key", "--account", account, "--scopes", "read",
-                "--expires-in", "1").json().get("token");
-        Thread.sleep(1500);
-        assertJsonError(client.get("/account", token), 401, "missing, invalid or expired token");
+        java.time.Instant before = java.time.Instant.now();
+        Map<String, Object> key = client.admin("create-key", "--account", account, "--scopes", "read",
+                "--expires-in", "1").json();
+        java.time.Instant expiresAt = java.time.Instant.parse((String) key.get("expires_at"));
+        assertThat(expiresAt).as("never earlier than asked").isAfterOrEqualTo(before.plusSeconds(1));
+        Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), expiresAt).toMillis()) + 100);
+        assertJsonError(client.get("/account", (String) key.get("token")), 401, "missing, invalid or expired token");
     }
 
     @Test
@@ -238,6 +241,15 @@ class ApiEndToEndIT {
         assertThat(deleted.body()).isEmpty();
         assertJsonError(client.get("/ftp-users/" + id, token), 404, "ftp user not found");
         assertThat(ApiClient.json(client.get("/ftp-users", token))).containsEntry("total", 0);
+
+        Map<String, Object> events = ApiClient.json(client.get("/events?limit=2&offset=0", token));
+        assertThat(events).containsEntry("total", 3).containsEntry("limit", 2);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> newest = (List<Map<String, Object>>) events.get("data");
+        assertThat(newest).extracting(e -> e.get("type")).containsExactly("ftp_user.deleted", "ftp_user.updated");
+        assertThat(newest.get(0)).containsEntry("ftp_user_id", id).containsEntry("username", "pipeline")
+                .containsEntry("source", "api");
+        assertJsonError(client.get("/events?offset=x", token), 400, "offset must be a whole number of at least 0, got x");
     }
 
     @Test

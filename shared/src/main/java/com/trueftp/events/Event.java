@@ -1,0 +1,27 @@
+package com.trueftp.events;
+
+import com.trueftp.json.Json;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One recorded operation. {@code seq} is the event's number in its account: 1, 2, 3, … with no gaps,
+ * which is what turns an offset into a key range.
+ *
+ * @param path null for FTP-user events
+ * @param size null where no size applies
+ */
+public record Event(String id, long seq, EventType type, String ftpUserId, String username, String path,
+                    Long size, Instant createdAt) {
+    public static final String SOURCE_API = "api";
+
+    public Map<String, Object> toJson() {
+        return Json.object("id", id, "type", type.id(), "ftp_user_id", ftpUserId, "username", username,
+                "path", path, "size", size, "source", SOURCE_API, "created_at", createdAt.toString());
+    }
+
+    /** What a writer knows of an event before it gets its number. */
+    public record Draft(EventType type, String ftpUserId, String username, String path, Long size) {
+    }
+}
