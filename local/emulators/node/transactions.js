@@ -6,6 +6,7 @@
 // evaluates them), remembering each item's previous state; when an item fails, the ones already applied
 // are put back and the client gets TransactionCanceledException with one reason per item, as DynamoDB
 // answers. Readers may see a transaction half-applied for a moment (DynamoDB would not); writers never do.
+// Not emulated: ClientRequestToken idempotency, and TransactionConflict (writes here never overlap).
 // ConditionCheck items are not supported (the project does not use them) and are refused.
 'use strict'
 const http = require('http')
@@ -21,21 +22,39 @@ function install (server) {
   const keySchemas = new Map()
   let queue = Promise.resolve()
 
-  // Runs work(done) after every earlier write has called its done().
+  // Runs work(release) after every earlier write has released. release() may be called more than once;
+  // a write whose client went away while it waited is skipped, and none holds the queue past a deadline.
   function serialised (work) {
-    queue = queue.then(() => new Promise((resolve) => work(resolve)))
+    queue = queue.then(() => new Promise((resolve) => {
+      let released = false
+      const release = () => {
+        if (!released) {
+          released = true
+          clearTimeout(deadline)
+          resolve()
+        }
+      }
+      const deadline = setTimeout(release, 30000)
+      work(release)
+    }))
   }
 
   server.on('request', (req, res) => {
     const operation = String(req.headers['x-amz-target'] || '').split('.')[1]
     if (req.headers[INTERNAL] || !WRITES.has(operation)) return passThrough(req, res)
     // The request body stays unread (paused) until its turn comes.
-    serialised((done) => {
-      res.on('close', done)
-      if (operation !== 'TransactWriteItems') return passThrough(req, res)
-      readBody(req).then((body) => transact(body, req.headers, server.address().port, keySchemas))
-        .then((answer) => send(res, answer.status, answer.body))
-        .catch((err) => send(res, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) }))
+    serialised((release) => {
+      if (res.destroyed || req.destroyed) return release() // the client gave up while this write waited
+      if (operation === 'TransactWriteItems') {
+        // Released when the transaction has settled (applied or undone), whatever the client does.
+        return readBody(req).then((body) => transact(body, req.headers, server.address().port, keySchemas))
+          .then((answer) => send(res, answer.status, answer.body))
+          .catch((err) => send(res, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) }))
+          .finally(release)
+      }
+      res.on('finish', release)
+      res.on('close', release)
+      passThrough(req, res)
     })
   })
 }
@@ -169,6 +188,7 @@ function readBody (stream) {
 }
 
 function send (res, status, body) {
+  if (res.destroyed) return // the client gave up; the outcome stands
   const text = JSON.stringify(body)
   res.statusCode = status
   res.setHeader('Content-Type', 'application/x-amz-json-1.0')

@@ -30,7 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * next number). Reading turns an offset into a key range, so every page costs the same.
  */
 public class EventLog {
-    static final int MAX_ATTEMPTS = 25;
+    /** How long a writer keeps retrying for a number before answering 503 (the functions run for 15 s). */
+    static final Duration RETRY_FOR = Duration.ofSeconds(8);
 
     private final DynamoDbClient dynamo;
     private final String events;
@@ -70,7 +71,8 @@ public class EventLog {
      * @throws TransactionCanceledException when one of {@code others} fails; its reasons are indexed as {@code others}
      */
     public Event append(String accountId, Event.Draft draft, AccountChange change, List<TransactWriteItem> others) {
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
             if (attempt > 1) {
                 backOff(attempt); // spread racing writers out so that each gets its turn
             }

@@ -1,6 +1,7 @@
 package com.trueftp.files;
 
 import com.trueftp.http.ApiException;
+import com.trueftp.http.Text;
 
 import java.nio.charset.StandardCharsets;
 
@@ -29,9 +30,12 @@ public final class PathPolicy {
         if (path.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
             throw ApiException.badRequest(what + " is longer than " + MAX_BYTES + " bytes");
         }
+        if (!Text.isWellFormed(path)) {
+            throw ApiException.badRequest(what + " must be valid Unicode text");
+        }
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 throw ApiException.badRequest(what + " must not contain control characters");
             }
             if (c == '\\') {

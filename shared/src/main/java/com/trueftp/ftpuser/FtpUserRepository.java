@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * FTP users in DynamoDB. Creating and deleting a user are transactions over the user, its username
@@ -33,6 +34,7 @@ import java.util.Optional;
 public class FtpUserRepository {
     private static final String USER = "user#";
     private static final String USERNAME = "username#";
+    private static final Pattern ID = Pattern.compile("ftp_[0-9A-Za-z]{20}");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -91,14 +93,33 @@ public class FtpUserRepository {
                                             "user_id", s(created.id())))
                                     .conditionExpression("attribute_not_exists(sk)")).build()));
         } catch (EventLog.AccountConditionFailed e) {
-            throw ApiException.forbidden("ftp user quota reached (" + userLimit + ")");
+            throw quotaReached(userLimit);
         } catch (TransactionCanceledException e) {
             if (failed(e, 1)) {
-                throw ApiException.conflict("an ftp user named " + user.username() + " already exists");
+                throw nameTaken(user.username());
             }
             throw e;
         }
         return created;
+    }
+
+    public static ApiException nameTaken(String username) {
+        return ApiException.conflict("an ftp user named " + username + " already exists");
+    }
+
+    public static ApiException quotaReached(int limit) {
+        return ApiException.forbidden("ftp user quota reached (" + limit + ")");
+    }
+
+    /** The shape of the ids this repository hands out ({@link RandomIds#newSortableId}). */
+    public static boolean isWellFormedId(String id) {
+        return ID.matcher(id).matches();
+    }
+
+    public boolean usernameTaken(String accountId, String username) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("account_id", s(accountId), "sk", s(USERNAME + username)))).item();
+        return item != null && !item.isEmpty();
     }
 
     public Optional<FtpUser> find(String accountId, String id) {
@@ -112,7 +133,7 @@ public class FtpUserRepository {
         QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("account_id = :a AND begins_with(sk, :user)")
                 .expressionAttributeValues(Map.of(":a", s(accountId), ":user", s(USER)))
-                .limit(Math.min(offset + limit, 1000))
+                .limit((int) Math.min((long) offset + limit, 1000))
                 .build();
         List<FtpUser> page = new ArrayList<>(limit);
         int skipped = 0;

@@ -63,7 +63,7 @@ class EventLogIT {
 
     @Test
     void concurrentWritersGetDenseUniqueNumbers() throws Exception {
-        int writers = 40;
+        int writers = 16;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Event>> written = new ArrayList<>();

@@ -2,6 +2,7 @@ package com.trueftp.ftpusers;
 
 import com.trueftp.files.PathPolicy;
 import com.trueftp.http.ApiException;
+import com.trueftp.http.Text;
 
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,7 @@ final class FtpUserInput {
     }
 
     String username() {
-        String username = string("username");
+        String username = text("username");
         if (!USERNAME.matcher(username).matches()) {
             throw ApiException.badRequest("username must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', "
                     + "starting with a letter or a digit");
@@ -44,7 +45,7 @@ final class FtpUserInput {
     }
 
     String password() {
-        String password = string("password");
+        String password = text("password");
         int length = password.codePointCount(0, password.length());
         if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
             throw ApiException.badRequest("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
@@ -53,7 +54,7 @@ final class FtpUserInput {
     }
 
     String homeDirectory() {
-        return PathPolicy.folder(string("home_directory"), "home_directory");
+        return PathPolicy.folder(text("home_directory"), "home_directory");
     }
 
     /** The description, or "" to clear it (JSON null or an empty string). */
@@ -64,6 +65,9 @@ final class FtpUserInput {
         }
         if (!(value instanceof String text)) {
             throw ApiException.badRequest("description must be a string or null");
+        }
+        if (!Text.isWellFormed(text)) {
+            throw ApiException.badRequest("description must be valid Unicode text");
         }
         if (text.codePointCount(0, text.length()) > MAX_DESCRIPTION) {
             throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
@@ -79,13 +83,20 @@ final class FtpUserInput {
         return b;
     }
 
-    private String string(String field) {
-        Object value = body.get(field);
-        if (value == null) {
+    /** True when the request sends nothing but the fields in {@code ignorable}. */
+    boolean hasOnly(Set<String> ignorable) {
+        return ignorable.containsAll(body.keySet());
+    }
+
+    private String text(String field) {
+        if (!body.containsKey(field)) {
             throw ApiException.badRequest(field + " is required");
         }
-        if (!(value instanceof String text)) {
+        if (!(body.get(field) instanceof String text)) {
             throw ApiException.badRequest(field + " must be a string");
+        }
+        if (!Text.isWellFormed(text)) {
+            throw ApiException.badRequest(field + " must be valid Unicode text");
         }
         return text;
     }

@@ -12,6 +12,7 @@ import com.trueftp.http.Pagination;
 import javax.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The /ftp-users endpoints. Users belong to the caller's account: another account's user id answers
@@ -38,9 +39,17 @@ public class FtpUsersEndpoint {
         boolean enabled = !input.has("enabled") || input.bool("enabled");
         String home = input.has("home_directory") ? input.homeDirectory() : "/";
         String description = input.has("description") ? input.description() : "";
-        FtpUser user = users.create(request.caller().accountId(), new FtpUserRepository.NewUser(username,
-                        PasswordHasher.hash(password), canWrite, enabled, home, description.isEmpty() ? null : description),
-                request.caller().plan().ftpUserLimit());
+        String accountId = request.caller().accountId();
+        int limit = request.caller().plan().ftpUserLimit();
+        // Cheap early answers before the costly hash; the transaction in create() decides for certain.
+        if (users.usernameTaken(accountId, username)) {
+            throw FtpUserRepository.nameTaken(username);
+        }
+        if (accounts.find(accountId).map(a -> a.ftpUsersUsed() >= limit).orElse(false)) {
+            throw FtpUserRepository.quotaReached(limit);
+        }
+        FtpUser user = users.create(accountId, new FtpUserRepository.NewUser(username, PasswordHasher.hash(password),
+                canWrite, enabled, home, description.isEmpty() ? null : description), limit);
         return ApiResponse.created(user.toJson());
     }
 
@@ -64,6 +73,10 @@ public class FtpUsersEndpoint {
         if (input.has("username") && !input.username().equals(current.username())) {
             throw ApiException.badRequest("username cannot be changed");
         }
+        if (input.hasOnly(Set.of("username"))) {
+            throw ApiException.badRequest("nothing to change: send at least one of password, can_write, enabled, "
+                    + "home_directory, description");
+        }
         String password = input.has("password") ? input.password() : null;
         FtpUserRepository.Changes changes = new FtpUserRepository.Changes(
                 password == null ? null : PasswordHasher.hash(password),
@@ -76,14 +89,23 @@ public class FtpUsersEndpoint {
     }
 
     public ApiResponse delete(ApiRequest request) {
-        if (!users.delete(request.caller().accountId(), request.pathParameter("id"))) {
+        if (!users.delete(request.caller().accountId(), userId(request))) {
             throw notFound();
         }
         return ApiResponse.noContent();
     }
 
     private FtpUser find(ApiRequest request) {
-        return users.find(request.caller().accountId(), request.pathParameter("id")).orElseThrow(FtpUsersEndpoint::notFound);
+        return users.find(request.caller().accountId(), userId(request)).orElseThrow(FtpUsersEndpoint::notFound);
+    }
+
+    /** An id that cannot be one of ours (wrong shape, any length) is simply not found. */
+    private static String userId(ApiRequest request) {
+        String id = request.pathParameter("id");
+        if (!FtpUserRepository.isWellFormedId(id)) {
+            throw notFound();
+        }
+        return id;
     }
 
     private static ApiException notFound() {

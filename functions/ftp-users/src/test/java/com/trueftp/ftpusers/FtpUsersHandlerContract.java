@@ -152,6 +152,52 @@ abstract class FtpUsersHandlerContract {
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(json(response)).isEqualTo(Map.of("error", error));
         assertThat(usersCounted(account)).isZero();
+        assertThat(new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(),
+                Clock.systemUTC()), Clock.systemUTC()).list(account, 0, 10)).as("no user item written").isEmpty();
+    }
+
+    @Test
+    void unpairedSurrogatesThatStorageWouldMangleAre400() throws Exception {
+        String lone = "\\ud800".repeat(12);
+        assertThat(json(create(account, "{\"username\":\"pipeline\",\"password\":\"" + lone + "\"}")))
+                .isEqualTo(Map.of("error", "password must be valid Unicode text"));
+        assertThat(json(create(account, "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\","
+                + "\"home_directory\":\"/a\\u0085b\"}")))
+                .isEqualTo(Map.of("error", "home_directory must not contain control characters"));
+        assertThat(usersCounted(account)).isZero();
+    }
+
+    @Test
+    void idsThatCannotBeOursAreNotFoundWhateverTheirLength() throws Exception {
+        for (String id : List.of("x".repeat(1100), "ftp_", "../etc", "ftp_0000000000000000000%")) {
+            APIGatewayProxyResponseEvent response = onUser("get-ftp-user.json", account, id);
+            assertThat(response.getStatusCode()).as(id).isEqualTo(404);
+            assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void anOffsetPastTheEndIsAnEmptyPage() throws Exception {
+        create(account, REFERENCE_BODY);
+        APIGatewayProxyRequestEvent event = sample("list-ftp-users.json", account);
+        event.setQueryStringParameters(Map.of("limit", "200", "offset", Integer.toString(Integer.MAX_VALUE)));
+        Map<String, Object> page = json(handler.handleRequest(event, null));
+        assertThat(page).containsEntry("data", List.of()).containsEntry("total", 1);
+    }
+
+    @Test
+    void anUpdateWithNothingToChangeIs400() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        for (String body : List.of("{}", "{\"username\":\"pipeline\"}")) {
+            APIGatewayProxyRequestEvent event = sample("update-ftp-user.json", account).withBody(body);
+            event.setPathParameters(Map.of("id", id));
+            APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+            assertThat(response.getStatusCode()).as(body).isEqualTo(400);
+            assertThat((String) json(response).get("error")).startsWith("nothing to change");
+        }
+        APIGatewayProxyRequestEvent nullPassword = sample("update-ftp-user.json", account).withBody("{\"password\":null}");
+        nullPassword.setPathParameters(Map.of("id", id));
+        assertThat(json(handler.handleRequest(nullPassword, null))).isEqualTo(Map.of("error", "password must be a string"));
     }
 
     @Test
