@@ -48,8 +48,9 @@ import java.util.regex.Pattern;
  * {@code ./trueftp bench}: (a) the simulated cold start of the account function — a fresh JVM with
  * Lambda-like flags running the deployed lambda.jar, from process start to the first 200 of GET /account
  * against dynalite — (b) the warm latency of GET /account through the local gateway, and (c) what the hourly
- * rate limiter adds to a request ({@link RateLimiterBench}), and (d) FTP users through the gateway
- * ({@link FtpUsersBench}). Prints a readable
+ * rate limiter adds to a request ({@link RateLimiterBench}), (d) FTP users through the gateway
+ * ({@link FtpUsersBench}), and (e) GET /events at offsets 0, 10,000 and 999,950 of 1,000,000 events
+ * ({@link EventsBench}). Prints a readable
  * report, then the same figures as one JSON object on the last line. Exits non-zero on any failure.
  * Measures only: there are no timed assertions.
  */
@@ -106,6 +107,8 @@ public final class Bench {
         json.put("rate_limiter", new RateLimiterBench(clock).run());
         System.out.println();
         json.put("ftp_users", new FtpUsersBench(clock).run());
+        System.out.println();
+        json.put("events", new EventsBench(clock).run());
     }
 
     // ---------------------------------------------------------------- (a) cold start
