@@ -191,9 +191,9 @@ public final class AdminCli {
         String status = key.revokedAt() != null ? "revoked" : key.isUsableAt(clock.instant()) ? "active" : "expired";
         return Json.object("id", key.id(), "account_id", key.accountId(), "name", key.name(),
                 "scopes", key.scopes().stream().map(Scope::id).toList(), "rate_limit", key.rateLimit(),
-                "status", status, "created_at", key.createdAt().toString(),
-                "expires_at", key.expiresAt() == null ? null : key.expiresAt().toString(),
-                "revoked_at", key.revokedAt() == null ? null : key.revokedAt().toString());
+                "status", status, "created_at", Json.timestamp(key.createdAt()),
+                "expires_at", Json.timestamp(key.expiresAt()),
+                "revoked_at", Json.timestamp(key.revokedAt()));
     }
 
     private static Plan plan(String value) {

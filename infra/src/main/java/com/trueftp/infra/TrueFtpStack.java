@@ -223,9 +223,10 @@ public class TrueFtpStack extends Stack {
     private Function createEventsFunction() {
         Function fn = function(LambdaFunction.EVENTS, Duration.seconds(15), Tables.EVENTS, Tables.ACCOUNTS,
                 Tables.RATE_LIMITS);
-        allow(fn, Tables.EVENTS, "dynamodb:GetItem", "dynamodb:Query");
-        // The event count, and the retention watermark it keeps on the account (UpdateItem of events_from).
-        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        // Pages, and the retention watermark kept in each account's partition of the events table.
+        allow(fn, Tables.EVENTS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem");
+        // The latest event number only: this function never writes accounts.
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
         countsRequests(fn);
         return fn;
     }

@@ -12,6 +12,6 @@ public record Account(String id, String name, Plan plan, AccountStatus status, I
     /** The fields every view of an account shows. */
     public Map<String, Object> summary() {
         return Json.object("id", id, "name", name, "plan", plan.id(), "status", status.id(),
-                "created_at", createdAt.toString());
+                "created_at", Json.timestamp(createdAt));
     }
 }

@@ -2,6 +2,7 @@ package com.trueftp.account;
 
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
+import com.trueftp.json.Json;
 import com.trueftp.auth.RandomIds;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -37,7 +38,7 @@ public class AccountRepository {
         item.put("name", s(account.name()));
         item.put("plan", s(plan.id()));
         item.put("status", s(account.status().id()));
-        item.put("created_at", s(account.createdAt().toString()));
+        item.put("created_at", s(Json.timestamp(account.createdAt())));
         item.put("ftp_users_used", n(0));
         item.put("storage_bytes_used", n(0));
         item.put("event_seq", n(0)); // the number of the account's latest event (see EventLog)

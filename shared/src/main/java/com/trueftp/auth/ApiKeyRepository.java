@@ -2,6 +2,7 @@ package com.trueftp.auth;
 
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
+import com.trueftp.json.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -49,9 +50,9 @@ public class ApiKeyRepository {
         item.put("scopes", AttributeValue.fromSs(scopes.stream().map(Scope::id).sorted().toList()));
         item.put("rate_limit", AttributeValue.fromN(Integer.toString(rateLimit)));
         item.put("usage_key", AttributeValue.fromS(key.usageKey()));
-        item.put("created_at", AttributeValue.fromS(key.createdAt().toString()));
+        item.put("created_at", AttributeValue.fromS(Json.timestamp(key.createdAt())));
         if (expiresAt != null) {
-            item.put("expires_at", AttributeValue.fromS(expiresAt.toString()));
+            item.put("expires_at", AttributeValue.fromS(Json.timestamp(expiresAt)));
         }
         dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(token_hash)"));
         return new CreatedKey(key, token);
@@ -92,7 +93,7 @@ public class ApiKeyRepository {
     }
 
     private void revokeHash(AttributeValue hash) {
-        String now = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+        String now = Json.timestamp(clock.instant());
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of("token_hash", hash))

@@ -18,7 +18,7 @@ public record Event(String id, long seq, EventType type, String ftpUserId, Strin
 
     public Map<String, Object> toJson() {
         return Json.object("id", id, "type", type.id(), "ftp_user_id", ftpUserId, "username", username,
-                "path", path, "size", size, "source", SOURCE_API, "created_at", createdAt.toString());
+                "path", path, "size", size, "source", SOURCE_API, "created_at", Json.timestamp(createdAt));
     }
 
     /** What a writer knows of an event before it gets its number. */

@@ -4,6 +4,7 @@ import com.trueftp.auth.RandomIds;
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
 import com.trueftp.http.ApiException;
+import com.trueftp.json.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -21,7 +22,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * The audit stream of an account. Each event gets the next number of its account ({@code event_seq} on the
@@ -30,8 +33,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * next number). Reading turns an offset into a key range, so every page costs the same.
  */
 public class EventLog {
-    /** How long a writer keeps retrying for a number before answering 503 (the functions run for 15 s). */
-    static final Duration RETRY_FOR = Duration.ofSeconds(8);
+    /**
+     * How long a writer keeps starting attempts for a number before answering 503. One attempt can take two
+     * calls of at most 4.5 s each, so this plus one attempt stays inside the functions' 15 s.
+     */
+    static final Duration RETRY_FOR = Duration.ofSeconds(5);
+    /** A filtered request reads at most this many events: past it, it would outrun the function's timeout. */
+    static final int MAX_FILTERED_READ = 100_000;
+    /** The item of an account's partition that keeps the retention watermark; events are numbered from 1. */
+    static final long META_SEQ = 0;
 
     private final DynamoDbClient dynamo;
     private final String events;
@@ -39,9 +49,23 @@ public class EventLog {
     private final Clock clock;
     private final Duration retention;
 
-    /** What a write changes on the account item besides taking the next event number. */
-    public record AccountChange(String add, String condition, Map<String, AttributeValue> values) {
-        public static final AccountChange NONE = new AccountChange(null, null, Map.of());
+    /**
+     * What a write changes on the account item besides taking the next event number.
+     *
+     * @param add       an ADD clause such as {@code ftp_users_used :one}, or null
+     * @param condition the change's own condition on the account item, or null
+     * @param refuses   the same condition's failure, read off the account item: it tells a refused change
+     *                  (answer at once) from a lost race for the event number (try again)
+     */
+    public record AccountChange(String add, String condition, Map<String, AttributeValue> values,
+                                Predicate<Map<String, AttributeValue>> refuses) {
+        public static final AccountChange NONE = new AccountChange(null, null, Map.of(), account -> false);
+
+        /** The account item's number attribute, 0 when it has none. */
+        public static long number(Map<String, AttributeValue> account, String name) {
+            AttributeValue value = account.get(name);
+            return value == null ? 0 : Long.parseLong(value.n());
+        }
     }
 
     /** The account change's own condition was false (for example a quota); nothing was written. */
@@ -85,18 +109,22 @@ public class EventLog {
             items.add(accountUpdate(accountId, latest, change));
             items.add(TransactWriteItem.builder().put(p -> p.tableName(events).item(item(accountId, event))
                     .conditionExpression("attribute_not_exists(seq)")).build());
+            // A token per attempt: the SDK's own retries of this attempt cannot apply it twice.
+            String token = UUID.randomUUID().toString();
             try {
-                dynamo.transactWriteItems(b -> b.transactItems(items));
+                dynamo.transactWriteItems(b -> b.transactItems(items).clientRequestToken(token));
                 return event;
             } catch (TransactionCanceledException e) {
                 if (failed(e, "TransactionConflict") || failedAt(e, accountIndex + 1)) {
                     continue; // another transaction on the same items: take a fresh number
                 }
                 if (failedAt(e, accountIndex)) {
-                    if (latest(accountId) != latest) {
-                        continue; // another writer took our number
+                    Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts)
+                            .consistentRead(true).key(Map.of("id", s(accountId)))).item();
+                    if (account == null || account.isEmpty() || change.refuses().test(account)) {
+                        throw new AccountConditionFailed();
                     }
-                    throw new AccountConditionFailed();
+                    continue; // another writer took our number
                 }
                 throw e;
             }
@@ -115,9 +143,8 @@ public class EventLog {
 
     /** The newest events first; offset 0 is the latest event. Reads {@code limit} events whatever the offset. */
     public Page page(String accountId, int offset, int limit) {
-        Map<String, AttributeValue> account = accountItem(accountId);
-        long latest = number(account, "event_seq", 0);
-        long first = firstVisible(accountId, latest, number(account, "events_from", 1));
+        long latest = latest(accountId);
+        long first = firstVisible(accountId, latest);
         long total = Math.max(0, latest - first + 1);
         long high = latest - offset;
         if (high < first || limit == 0) {
@@ -137,11 +164,12 @@ public class EventLog {
      * (newest first) to find the page and count the total: its cost grows with the account's events.
      */
     public Page filtered(String accountId, EventType type, String ftpUserId, int offset, int limit) {
-        StringBuilder filter = new StringBuilder("expires_at > :now");
+        StringBuilder filter = new StringBuilder("created_at > :cutoff");
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":a", s(accountId));
-        values.put(":now", n(clock.instant().getEpochSecond()));
+        values.put(":meta", n(META_SEQ));
+        values.put(":cutoff", s(Json.timestamp(retentionCutoff())));
         if (type != null) {
             filter.append(" AND #type = :type");
             names.put("#type", "type");
@@ -152,37 +180,59 @@ public class EventLog {
             values.put(":user", s(ftpUserId));
         }
         QueryRequest.Builder request = QueryRequest.builder().tableName(events).consistentRead(true)
-                .scanIndexForward(false).keyConditionExpression("account_id = :a")
+                .scanIndexForward(false).keyConditionExpression("account_id = :a AND seq > :meta")
                 .filterExpression(filter.toString()).expressionAttributeValues(values);
         if (!names.isEmpty()) {
             request.expressionAttributeNames(names);
         }
         List<Event> page = new ArrayList<>(limit);
         long matched = 0;
-        for (Map<String, AttributeValue> item : dynamo.queryPaginator(request.build()).items()) {
-            if (matched >= offset && page.size() < limit) {
-                page.add(fromItem(item));
+        long read = 0;
+        for (var response : dynamo.queryPaginator(request.build())) {
+            read += response.scannedCount();
+            if (read > MAX_FILTERED_READ) {
+                throw ApiException.badRequest("filters work on accounts with at most " + MAX_FILTERED_READ
+                        + " events within retention; page the unfiltered stream (constant cost) instead");
             }
-            matched++;
+            for (Map<String, AttributeValue> item : response.items()) {
+                if (matched >= offset && page.size() < limit) {
+                    page.add(fromItem(item));
+                }
+                matched++;
+            }
         }
         return new Page(page, matched);
     }
 
     /**
      * The number of the oldest event still within retention. Numbers are handed out in time order, so
-     * events expire from number 1 upwards: the answer only grows. It is kept on the account as a hint,
-     * checked with one read, and searched for (a few reads, whatever the offset) only after expiries.
+     * events leave retention from number 1 upwards and the answer only grows. It is kept as a watermark in
+     * the account's partition: one read checks it, and after expiries a search steps out from it in growing
+     * strides (a few reads for the few events that expired since), whatever the offset asked for.
      */
-    private long firstVisible(String accountId, long latest, long hint) {
-        long now = clock.instant().getEpochSecond();
-        if (latest == 0 || hint > latest || visible(accountId, hint, now)) {
+    private long firstVisible(String accountId, long latest) {
+        if (latest == 0) {
+            return 1;
+        }
+        Instant cutoff = retentionCutoff();
+        Map<String, AttributeValue> meta = dynamo.getItem(b -> b.tableName(events).consistentRead(true)
+                .key(key(accountId, META_SEQ))).item();
+        long hint = meta == null || meta.isEmpty() ? 1 : Long.parseLong(meta.get("events_from").n());
+        if (hint > latest || visible(accountId, hint, cutoff)) {
             return Math.min(hint, latest + 1);
         }
+        // Gallop: hint is expired; find a visible one (or pass the latest), then search the last stride.
         long low = hint + 1;
-        long high = latest + 1; // latest + 1 stands for "everything has expired"
+        long stride = 1;
+        long high = Math.min(hint + stride, latest + 1);
+        while (high <= latest && !visible(accountId, high, cutoff)) {
+            low = high + 1;
+            stride *= 2;
+            high = Math.min(high + stride, latest + 1);
+        }
         while (low < high) {
             long middle = low + (high - low) / 2;
-            if (visible(accountId, middle, now)) {
+            if (visible(accountId, middle, cutoff)) {
                 high = middle;
             } else {
                 low = middle + 1;
@@ -190,7 +240,7 @@ public class EventLog {
         }
         long first = low;
         try {
-            dynamo.updateItem(b -> b.tableName(accounts).key(Map.of("id", s(accountId)))
+            dynamo.updateItem(b -> b.tableName(events).key(key(accountId, META_SEQ))
                     .updateExpression("SET events_from = :first")
                     .conditionExpression("attribute_not_exists(events_from) OR events_from < :first")
                     .expressionAttributeValues(Map.of(":first", n(first))));
@@ -200,21 +250,25 @@ public class EventLog {
         return first;
     }
 
-    private boolean visible(String accountId, long seq, long now) {
+    /** Events created before this are out of retention, whatever TTL has or has not deleted yet. */
+    private Instant retentionCutoff() {
+        return clock.instant().minus(retention);
+    }
+
+    private boolean visible(String accountId, long seq, Instant cutoff) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(events).consistentRead(true)
-                .key(Map.of("account_id", s(accountId), "seq", n(seq)))
-                .projectionExpression("expires_at")).item();
-        return item != null && !item.isEmpty() && Long.parseLong(item.get("expires_at").n()) > now;
+                .key(key(accountId, seq)).projectionExpression("created_at")).item();
+        return item != null && !item.isEmpty() && Instant.parse(item.get("created_at").s()).isAfter(cutoff);
+    }
+
+    private static Map<String, AttributeValue> key(String accountId, long seq) {
+        return Map.of("account_id", s(accountId), "seq", n(seq));
     }
 
     private long latest(String accountId) {
-        return number(accountItem(accountId), "event_seq", 0);
-    }
-
-    private Map<String, AttributeValue> accountItem(String accountId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(accounts).consistentRead(true)
-                .key(Map.of("id", s(accountId))).projectionExpression("event_seq, events_from")).item();
-        return item == null ? Map.of() : item;
+                .key(Map.of("id", s(accountId))).projectionExpression("event_seq")).item();
+        return item == null ? 0 : number(item, "event_seq", 0);
     }
 
     private TransactWriteItem accountUpdate(String accountId, long latest, AccountChange change) {
@@ -222,7 +276,10 @@ public class EventLog {
         values.put(":latest", n(latest));
         values.put(":next", n(latest + 1));
         String update = "SET event_seq = :next" + (change.add() == null ? "" : " ADD " + change.add());
-        String condition = "event_seq = :latest" + (change.condition() == null ? "" : " AND (" + change.condition() + ")");
+        // An account from before event numbering has no event_seq yet: its first event is number 1.
+        String numbered = latest == 0 ? "(attribute_not_exists(event_seq) OR event_seq = :latest)" : "event_seq = :latest";
+        String condition = "attribute_exists(id) AND " + numbered
+                + (change.condition() == null ? "" : " AND (" + change.condition() + ")");
         return TransactWriteItem.builder().update(u -> u.tableName(accounts).key(Map.of("id", s(accountId)))
                 .updateExpression(update).conditionExpression(condition).expressionAttributeValues(values)).build();
     }
@@ -245,7 +302,8 @@ public class EventLog {
         if (event.size() != null) {
             item.put("size", n(event.size()));
         }
-        item.put("created_at", s(event.createdAt().toString()));
+        item.put("created_at", s(Json.timestamp(event.createdAt())));
+        // Only for DynamoDB TTL's clean-up; visibility is decided by created_at and the current retention.
         item.put("expires_at", n(event.createdAt().plus(retention).getEpochSecond()));
         return item;
     }

@@ -18,8 +18,8 @@ public record FtpUser(String id, String accountId, String username, String passw
     public Map<String, Object> toJson() {
         return Json.object("id", id, "username", username, "can_write", canWrite, "enabled", enabled,
                 "home_directory", homeDirectory, "description", description,
-                "created_at", createdAt.toString(), "updated_at", updatedAt.toString(),
-                "last_login_at", lastLoginAt == null ? null : lastLoginAt.toString());
+                "created_at", Json.timestamp(createdAt), "updated_at", Json.timestamp(updatedAt),
+                "last_login_at", Json.timestamp(lastLoginAt));
     }
 
     @Override

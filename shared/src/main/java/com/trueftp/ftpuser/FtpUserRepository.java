@@ -7,6 +7,7 @@ import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
 import com.trueftp.http.ApiException;
+import com.trueftp.json.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -79,13 +80,14 @@ public class FtpUserRepository {
         if (created.description() != null) {
             item.put("description", s(created.description()));
         }
-        item.put("created_at", s(now.toString()));
-        item.put("updated_at", s(now.toString()));
+        item.put("created_at", s(Json.timestamp(now)));
+        item.put("updated_at", s(Json.timestamp(now)));
         try {
             events.append(accountId, new Event.Draft(EventType.FTP_USER_CREATED, created.id(), created.username(), null, null),
                     new EventLog.AccountChange("ftp_users_used :one",
                             "attribute_not_exists(ftp_users_used) OR ftp_users_used < :limit",
-                            Map.of(":one", n(1), ":limit", n(userLimit))),
+                            Map.of(":one", n(1), ":limit", n(userLimit)),
+                            account -> EventLog.AccountChange.number(account, "ftp_users_used") >= userLimit),
                     List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
                                     .conditionExpression("attribute_not_exists(sk)")).build(),
                             TransactWriteItem.builder().put(p -> p.tableName(table)
@@ -154,7 +156,7 @@ public class FtpUserRepository {
         List<String> set = new ArrayList<>();
         List<String> remove = new ArrayList<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":now", s(clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()));
+        values.put(":now", s(Json.timestamp(clock.instant())));
         set.add("updated_at = :now");
         if (changes.passwordHash() != null) {
             set.add("password_hash = :password");
@@ -209,7 +211,8 @@ public class FtpUserRepository {
         try {
             events.append(accountId, new Event.Draft(EventType.FTP_USER_DELETED, id, username, null, null),
                     new EventLog.AccountChange("ftp_users_used :minus_one", "ftp_users_used > :zero",
-                            Map.of(":minus_one", n(-1), ":zero", n(0))),
+                            Map.of(":minus_one", n(-1), ":zero", n(0)),
+                            account -> EventLog.AccountChange.number(account, "ftp_users_used") <= 0),
                     List.of(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(accountId, id))
                                     .conditionExpression("attribute_exists(sk)")).build(),
                             TransactWriteItem.builder().delete(d -> d.tableName(table)

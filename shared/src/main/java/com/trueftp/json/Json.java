@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.jr.ob.JSON;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +17,16 @@ public final class Json {
             .with(JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS, JSON.Feature.WRITE_NULL_PROPERTIES);
     private static final JSON PRETTY = JSON_IO.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
 
+    /** Timestamps are always UTC with exactly three fraction digits, so they also sort as strings. */
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     private Json() {
+    }
+
+    /** ISO-8601 UTC with milliseconds, e.g. {@code 2026-11-27T10:00:00.000Z}; null stays null. */
+    public static String timestamp(Instant instant) {
+        return instant == null ? null : TIMESTAMP.format(instant);
     }
 
     public static String write(Object value) {

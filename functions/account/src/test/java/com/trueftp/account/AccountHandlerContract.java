@@ -66,7 +66,7 @@ abstract class AccountHandlerContract {
         Map<String, Object> body = body(response);
         assertThat(body).containsEntry("id", account.id()).containsEntry("name", "Acme Ltd")
                 .containsEntry("plan", "business").containsEntry("status", "active")
-                .containsEntry("created_at", account.createdAt().toString());
+                .containsEntry("created_at", com.trueftp.json.Json.timestamp(account.createdAt()));
         assertThat(body.get("quotas")).isEqualTo(Map.of(
                 "ftp_users", Map.of("used", 0, "limit", 250),
                 "storage_bytes", Map.of("used", 0, "limit", 1024L * 1024 * 1024 * 1024)));

@@ -12,6 +12,7 @@ import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.json.Json;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -278,9 +279,15 @@ abstract class FtpUsersHandlerContract {
     @Test
     void quotaHoldsExactlyUnderConcurrentCreates() throws Exception {
         int limit = Plan.PRO.ftpUserLimit();
-        Map<Integer, Long> statuses = concurrently(limit + 6, i -> () ->
+        int free = 4;
+        // Start near the limit (as if 21 users existed), then race more creates than places left.
+        aws.dynamo().updateItem(b -> b.tableName(aws.config().require("ACCOUNTS_TABLE"))
+                .key(Map.of("id", AttributeValue.fromS(account)))
+                .updateExpression("SET ftp_users_used = :used")
+                .expressionAttributeValues(Map.of(":used", AttributeValue.fromN(Integer.toString(limit - free)))));
+        Map<Integer, Long> statuses = concurrently(free + 6, i -> () ->
                 create(account, "{\"username\":\"u" + i + "x\",\"password\":\"a-strong-secret\"}").getStatusCode());
-        assertThat(statuses).isEqualTo(Map.of(201, (long) limit, 403, 6L));
+        assertThat(statuses).isEqualTo(Map.of(201, (long) free, 403, 6L));
         assertThat(usersCounted(account)).isEqualTo(limit);
         APIGatewayProxyResponseEvent over = create(account, "{\"username\":\"onemore\",\"password\":\"a-strong-secret\"}");
         assertThat(json(over)).isEqualTo(Map.of("error", "ftp user quota reached (25)"));
