@@ -302,7 +302,7 @@ public class TrueFtpStack extends Stack {
                 .description("TrueFTP REST API")
                 .endpointTypes(List.of(EndpointType.REGIONAL))
                 // Proxy events carry these bodies base64-encoded instead of mangled as text.
-                .binaryMediaTypes(List.of("multipart/form-data", "application/octet-stream"))
+                .binaryMediaTypes(Routes.BINARY_MEDIA_TYPES)
                 // Access logs need the account-level CloudWatch role.
                 .cloudWatchRole(true)
                 // The authorizer names each request's API key (usageIdentifierKey): clients never send one.

@@ -19,6 +19,9 @@ import java.util.TreeSet;
 public final class Routes {
     public static final String BASE_PATH = "/api/ext/v1";
 
+    /** Request bodies of these content types reach functions base64-encoded (API Gateway's binaryMediaTypes). */
+    public static final List<String> BINARY_MEDIA_TYPES = List.of("multipart/form-data", "application/octet-stream");
+
     public static final List<Route> ALL = List.of(
             route("GET", "/account", LambdaFunction.ACCOUNT),
             route("GET", "/ftp-users", LambdaFunction.FTP_USERS),

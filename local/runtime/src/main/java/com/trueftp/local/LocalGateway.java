@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.trueftp.account.Plan;
+import com.trueftp.authorizer.AuthorizerHandler;
 import com.trueftp.auth.Caller;
 import com.trueftp.http.GatewayResponse;
 import com.trueftp.http.LambdaFunction;
@@ -140,7 +141,7 @@ public final class LocalGateway implements AutoCloseable {
         try {
             policy = authorize(authorization, methodArn, method, path, match.get(), headers, query);
         } catch (RuntimeException e) {
-            if ("Unauthorized".equals(e.getMessage())) {
+            if (AuthorizerHandler.UNAUTHORIZED.equals(e.getMessage())) { // as API Gateway reads it
                 return Answer.of(GatewayResponse.UNAUTHORIZED);
             }
             return Answer.of(GatewayResponse.AUTHORIZER_FAILURE);

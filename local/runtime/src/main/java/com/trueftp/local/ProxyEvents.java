@@ -19,8 +19,6 @@ import java.util.UUID;
 final class ProxyEvents {
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    /** Bodies of these content types reach the function base64-encoded (the stack's binaryMediaTypes). */
-    private static final List<String> BINARY_MEDIA_TYPES = List.of("multipart/form-data", "application/octet-stream");
 
     private ProxyEvents() {
     }
@@ -103,7 +101,7 @@ final class ProxyEvents {
             return false;
         }
         String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return BINARY_MEDIA_TYPES.contains(type);
+        return Routes.BINARY_MEDIA_TYPES.contains(type);
     }
 
     private static Map<String, String> singleValued(Map<String, List<String>> multi) {
