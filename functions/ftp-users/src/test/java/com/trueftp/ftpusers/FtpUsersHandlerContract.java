@@ -2,7 +2,6 @@ package com.trueftp.ftpusers;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.trueftp.account.Account;
 import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
 import com.trueftp.auth.RandomIds;

@@ -77,9 +77,18 @@ public final class Bench {
             System.err.println("error: ./trueftp bench takes no options (see ./trueftp bench --help)");
             System.exit(2);
         }
+        measure(json -> new Bench().run(json));
+    }
+
+    interface Measurement {
+        void run(Map<String, Object> json) throws Exception;
+    }
+
+    /** Runs a measurement, prints its figures as one JSON line last, and exits non-zero on any failure. */
+    static void measure(Measurement measurement) {
         try {
             Map<String, Object> json = new LinkedHashMap<>();
-            new Bench().run(json);
+            measurement.run(json);
             System.out.println();
             System.out.println(Json.write(json));
         } catch (Throwable e) {

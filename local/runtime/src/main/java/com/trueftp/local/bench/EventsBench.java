@@ -102,17 +102,8 @@ final class EventsBench {
                 System.exit(2);
             }
         }
-        try {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("events", new EventsBench(Clock.systemUTC(), count).run());
-            System.out.println();
-            System.out.println(Json.write(json));
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println("bench failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
-        }
+        int events = count;
+        Bench.measure(json -> json.put("events", new EventsBench(Clock.systemUTC(), events).run()));
     }
 
     /** The offsets measured: the first page, a page 10,000 deep, and the last full page. */
