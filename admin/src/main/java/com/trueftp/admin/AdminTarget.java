@@ -6,10 +6,7 @@ import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
 import com.trueftp.json.Json;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -17,7 +14,6 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -47,15 +43,7 @@ record AdminTarget(Config config, DynamoDbClient dynamo, EdgeKeys edge) implemen
         @SuppressWarnings("unchecked")
         Map<String, String> settings = (Map<String, String>) stack.get("settings");
         Config config = Config.of(settings);
-        DynamoDbClient dynamo = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(config.require(Config.REGION)))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        config.require(Config.ACCESS_KEY_ID), config.require(Config.SECRET_ACCESS_KEY))))
-                .endpointOverride(URI.create(config.require(Config.DYNAMODB_ENDPOINT)))
-                .overrideConfiguration(AwsModule.overrides())
-                .build();
-        return new AdminTarget(config, dynamo, EdgeKeys.LOCAL);
+        return new AdminTarget(config, AwsModule.dynamoDbBuilder(config).build(), EdgeKeys.LOCAL);
     }
 
     static AdminTarget stack(String stackName) {

@@ -59,13 +59,25 @@ public final class AwsModule {
     @Provides
     @Singleton
     static DynamoDbClient dynamoDb(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClient(http)
-                .credentialsProvider(credentials)
+        return configured(DynamoDbClient.builder().httpClient(http), config, credentials).build();
+    }
+
+    /**
+     * The functions' DynamoDB client setup from configuration alone, for the tools and tests that talk to
+     * the same tables (the local runtime, the admin CLI, benchmarks); callers may override more.
+     */
+    public static DynamoDbClientBuilder dynamoDbBuilder(Config config) {
+        return configured(DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT)), config, credentials(config));
+    }
+
+    private static DynamoDbClientBuilder configured(DynamoDbClientBuilder builder, Config config,
+                                                    AwsCredentialsProvider credentials) {
+        builder.credentialsProvider(credentials)
                 .region(Region.of(config.require(Config.REGION)))
                 .overrideConfiguration(overrides());
         config.get(Config.DYNAMODB_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
-        return builder.build();
+        return builder;
     }
 
     public static ClientOverrideConfiguration overrides() {

@@ -4,14 +4,9 @@ import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,13 +65,7 @@ public final class LocalAws implements AutoCloseable {
 
     /** A client for provisioning and tests; handlers build their own from configuration. */
     public DynamoDbClient dynamoDb() {
-        return DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .endpointOverride(URI.create(dynalite.endpoint()))
-                .overrideConfiguration(AwsModule.overrides())
-                .build();
+        return AwsModule.dynamoDbBuilder(config()).build();
     }
 
     @Override

@@ -10,16 +10,11 @@ import com.trueftp.emulators.SharedEmulators;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -66,10 +61,10 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
             settings.put(Config.DYNAMODB_ENDPOINT, container.getEndpoint().toString());
             settings.put(Config.ACCESS_KEY_ID, container.getAccessKey());
             settings.put(Config.SECRET_ACCESS_KEY, container.getSecretKey());
-            DynamoDbClient dynamo = client(container.getEndpoint().toString(), container.getRegion(),
-                    container.getAccessKey(), container.getSecretKey());
+            Config config = Config.of(settings);
+            DynamoDbClient dynamo = AwsModule.dynamoDbBuilder(config).build();
             Provisioner.createTables(dynamo, Tables.ALL);
-            localStack = new AwsUnderTest("localstack", Config.of(settings), dynamo);
+            localStack = new AwsUnderTest("localstack", config, dynamo);
         }
         return localStack;
     }
@@ -119,13 +114,4 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
         }
     }
 
-    private static DynamoDbClient client(String endpoint, String region, String accessKey, String secretKey) {
-        return DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .endpointOverride(URI.create(endpoint))
-                .overrideConfiguration(AwsModule.overrides())
-                .build();
-    }
 }

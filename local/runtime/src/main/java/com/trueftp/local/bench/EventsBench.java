@@ -15,16 +15,12 @@ import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
 import com.trueftp.json.Json;
 import com.trueftp.local.LocalGateway;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
@@ -362,13 +358,6 @@ final class EventsBench {
      * and a long pause there must not fail the run (a retried put writes the same item again).
      */
     private static DynamoDbClient client(LocalAws aws, ClientOverrideConfiguration overrides) {
-        return DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(LocalAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)))
-                .endpointOverride(URI.create(aws.dynamoEndpoint()))
-                .overrideConfiguration(overrides)
-                .build();
+        return AwsModule.dynamoDbBuilder(aws.config()).overrideConfiguration(overrides).build();
     }
 }

@@ -17,16 +17,11 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.ratelimit.HourlyRateLimiter;
 import com.trueftp.ratelimit.RateLimit;
 import com.trueftp.ratelimit.RateLimiter;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -134,12 +129,7 @@ final class RateLimiterBench {
                 calls.incrementAndGet();
             }
         };
-        return DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(LocalAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)))
-                .endpointOverride(URI.create(aws.dynamoEndpoint()))
+        return AwsModule.dynamoDbBuilder(aws.config())
                 .overrideConfiguration(AwsModule.overrides().toBuilder().addExecutionInterceptor(counter).build())
                 .build();
     }
