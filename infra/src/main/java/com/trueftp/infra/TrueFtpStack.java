@@ -52,6 +52,13 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
@@ -75,6 +82,7 @@ import java.util.stream.Collectors;
 public class TrueFtpStack extends Stack {
     public static final String STAGE = "prod";
     public static final String API_URL_OUTPUT = "ApiUrl";
+    public static final String FILES_BUCKET_OUTPUT = "FilesBucketName";
     public static final int MAX_AUTH_CACHE_TTL_SECONDS = 3600;
     static final int STAGE_THROTTLE_RATE = 1000;
     static final int STAGE_THROTTLE_BURST = 2000;
@@ -126,11 +134,15 @@ public class TrueFtpStack extends Stack {
     private final Path repoRoot;
     private final Map<TableSpec, Table> tables = new LinkedHashMap<>();
     private final Map<LambdaFunction, Function> functions = new EnumMap<>(LambdaFunction.class);
+    private final Bucket filesBucket;
+    private final Secret cursorSecret;
 
     public TrueFtpStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
         repoRoot = repoRoot();
         Tables.ALL.forEach(this::createTable);
+        filesBucket = createFilesBucket();
+        cursorSecret = createCursorSecret();
         for (LambdaFunction f : LambdaFunction.values()) {
             functions.put(f, createFunction(f));
         }
@@ -179,6 +191,40 @@ public class TrueFtpStack extends Stack {
                 .build();
     }
 
+    // ---- S3 ----
+
+    /** Every FTP user's files, under {@code <account id>/<ftp user id>/}; reached only through the functions. */
+    private Bucket createFilesBucket() {
+        Bucket bucket = Bucket.Builder.create(this, "FilesBucket")
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .lifecycleRules(List.of(LifecycleRule.builder()
+                        .id("AbortIncompleteUploads")
+                        .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                        .build()))
+                // Customer data: deleting the stack must not delete it.
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        CfnOutput.Builder.create(this, FILES_BUCKET_OUTPUT)
+                .description("S3 bucket of the FTP users' files")
+                .value(bucket.getBucketName())
+                .build();
+        return bucket;
+    }
+
+    /** The key that signs list cursors: generated once, never in the template or the repository. */
+    private Secret createCursorSecret() {
+        return Secret.Builder.create(this, "CursorSecret")
+                .description("Signs the files list cursors of the TrueFTP API")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .passwordLength(64)
+                        .excludePunctuation(true)
+                        .build())
+                .build();
+    }
+
     // ---- Lambda ----
 
     /** Exhaustive over the enum: a new function does not compile until it is wired here. */
@@ -188,6 +234,7 @@ public class TrueFtpStack extends Stack {
             case ACCOUNT -> createAccountFunction();
             case FTP_USERS -> createFtpUsersFunction();
             case EVENTS -> createEventsFunction();
+            case FILES -> createFilesFunction();
         };
     }
 
@@ -207,7 +254,8 @@ public class TrueFtpStack extends Stack {
     }
 
     private Function createFtpUsersFunction() {
-        Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(15), Tables.FTP_USERS, Tables.ACCOUNTS,
+        // Deleting a user deletes its files, 1,000 per call: room up to API Gateway's 29 s.
+        Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
                 Tables.RATE_LIMITS, Tables.EVENTS);
         // Users and their username items; transactions need the item actions of each table they touch.
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
@@ -216,8 +264,47 @@ public class TrueFtpStack extends Stack {
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
         // Each change appends its event in the same transaction.
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        // Deleting a user deletes its files.
+        usesFiles(fn);
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:DeleteObject"))
+                .resources(List.of(filesBucket.arnForObjects("*")))
+                .build());
         countsRequests(fn);
         return fn;
+    }
+
+    private Function createFilesFunction() {
+        // Folder deletes take one list and one delete call per 1,000 objects: room up to API Gateway's 29 s.
+        Function fn = function(LambdaFunction.FILES, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
+                Tables.RATE_LIMITS, Tables.EVENTS);
+        usesFiles(fn);
+        // HeadObject and the presigned GET need GetObject; the presigned PUT needs PutObject.
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+                .resources(List.of(filesBucket.arnForObjects("*")))
+                .build());
+        fn.addEnvironment(Config.CURSOR_SECRET, cursorSecret.getSecretValue().unsafeUnwrap());
+        fn.addEnvironment(Config.DOWNLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_DOWNLOAD_URL_TTL.toSeconds()));
+        fn.addEnvironment(Config.UPLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_UPLOAD_URL_TTL.toSeconds()));
+        getItemOnly(fn, Tables.FTP_USERS);
+        // The storage counter (UpdateItem, alone or in an event's transaction) and the event number (GetItem).
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        countsRequests(fn);
+        return fn;
+    }
+
+    /**
+     * The bucket's name, and listing it: besides listing folders, ListBucket makes S3 answer 404 rather than
+     * 403 for a missing key.
+     */
+    private void usesFiles(Function fn) {
+        fn.addEnvironment(Config.FILES_BUCKET, filesBucket.getBucketName());
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(filesBucket.getBucketArn()))
+                .build());
     }
 
     private Function createEventsFunction() {

@@ -4,6 +4,7 @@ import com.trueftp.account.Plan;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
+import com.trueftp.http.GatewayResponse;
 import com.trueftp.http.LambdaFunction;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
@@ -109,7 +110,8 @@ class TrueFtpStackTest {
                     .containsEntry("Architectures", List.of("arm64"))
                     .containsEntry("MemorySize", 1024)
                     .containsEntry("Description", f.description());
-            assertThat(((Number) props.get("Timeout")).intValue()).as(f.id()).isBetween(10, 15);
+            // Within API Gateway's 29 s: the files and ftp-users functions may delete thousands of objects.
+            assertThat(((Number) props.get("Timeout")).intValue()).as(f.id()).isBetween(10, 29);
             assertThat(at(props, "Environment", "Variables", "JAVA_TOOL_OPTIONS"))
                     .isEqualTo("-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
             assertThat(at(props, "LoggingConfig", "LogFormat")).isEqualTo("JSON");
@@ -155,7 +157,7 @@ class TrueFtpStackTest {
                         "{\"error\":\"service temporarily unavailable, retry shortly\"}"}),
                 Map.entry("THROTTLED", new Object[]{"429", "{\"error\":\"rate limit exceeded\"}"}),
                 Map.entry("QUOTA_EXCEEDED", new Object[]{"429", "{\"error\":\"daily quota exceeded\"}"}),
-                Map.entry("REQUEST_TOO_LARGE", new Object[]{"413", "{\"error\":\"request body too large\"}"}),
+                Map.entry("REQUEST_TOO_LARGE", new Object[]{"413", "{\"error\":\"" + GatewayResponse.REQUEST_TOO_LARGE.message() + "\"}"}),
                 Map.entry("INTEGRATION_TIMEOUT", new Object[]{"504", "{\"error\":\"request timed out\"}"}),
                 Map.entry("INTEGRATION_FAILURE", new Object[]{"503",
                         "{\"error\":\"service temporarily unavailable, retry shortly\"}"}),
@@ -221,19 +223,50 @@ class TrueFtpStackTest {
     }
 
     @Test
-    void ftpUsersFunctionWritesOnlyUsersTheAccountCounterAndRateLimits() {
-        Map<String, Set<String>> byTable = new TreeMap<>();
-        for (Map<String, Object> statement : statements(LambdaFunction.FTP_USERS)) {
-            for (String table : resourceIds(List.of(statement))) {
-                byTable.computeIfAbsent(table, t -> new HashSet<>()).addAll(actions(List.of(statement)));
-            }
-        }
-        assertThat(byTable).isEqualTo(Map.of(
+    void ftpUsersFunctionWritesOnlyUsersTheAccountCounterRateLimitsAndDeletesFiles() {
+        String bucket = bucketId();
+        assertThat(permissions(LambdaFunction.FTP_USERS)).isEqualTo(Map.of(
                 tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                         "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
-                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem")));
+                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
+                // Deleting a user deletes its files: list them, delete them, nothing else.
+                bucket, Set.of("s3:ListBucket"),
+                bucket + "/*", Set.of("s3:DeleteObject")));
+    }
+
+    @Test
+    void filesFunctionReachesObjectsOfTheFilesBucketAndTheCountersItKeeps() {
+        String bucket = bucketId();
+        assertThat(permissions(LambdaFunction.FILES)).isEqualTo(Map.of(
+                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem"),
+                tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
+                tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
+                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
+                bucket, Set.of("s3:ListBucket"),
+                bucket + "/*", Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject")));
+        Map<String, Object> variables = environment(LambdaFunction.FILES);
+        assertThat(referencedId(variables.get(Config.FILES_BUCKET))).isEqualTo(bucket);
+        assertThat(variables).containsEntry(Config.DOWNLOAD_URL_TTL_SECONDS, "300")
+                .containsEntry(Config.UPLOAD_URL_TTL_SECONDS, "900");
+        // The cursor key is resolved from Secrets Manager at deploy time: never a literal in the template.
+        assertThat(Json.write(variables.get(Config.CURSOR_SECRET))).contains("{{resolve:secretsmanager:")
+                .contains(template.getResourceId("AWS::SecretsManager::Secret"));
+    }
+
+    @Test
+    void filesBucketIsPrivateEncryptedTlsOnlyAndOutlivesTheStack() {
+        Map<String, Object> bucket = resources(template, "AWS::S3::Bucket").get(bucketId());
+        assertThat(bucket).containsEntry("DeletionPolicy", "Retain");
+        Map<String, Object> props = properties(bucket);
+        assertThat(props.get("PublicAccessBlockConfiguration")).isEqualTo(Map.of("BlockPublicAcls", true,
+                "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true));
+        assertThat(Json.write(props.get("BucketEncryption"))).contains("AES256");
+        assertThat(Json.write(props.get("LifecycleConfiguration"))).contains("\"AbortIncompleteMultipartUpload\"");
+        String policy = Json.write(resources(template, "AWS::S3::BucketPolicy").values());
+        assertThat(policy).contains("\"aws:SecureTransport\":\"false\"").contains("\"Effect\":\"Deny\"");
+        template.hasOutput(TrueFtpStack.FILES_BUCKET_OUTPUT, Map.of("Value", Map.of("Ref", bucketId())));
     }
 
     @Test
@@ -424,16 +457,49 @@ class TrueFtpStackTest {
         return actions;
     }
 
-    /** The logical ids the statements' resources reference; a literal resource (such as "*") is kept as is. */
+    private static String bucketId() {
+        return template.getResourceId("AWS::S3::Bucket");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment(LambdaFunction f) {
+        return (Map<String, Object>) at(properties(resources(template, "AWS::Lambda::Function")
+                .get(functionId(template, f.handler()))), "Environment", "Variables");
+    }
+
+    /** What the function's role may do, by resource (logical id; a bucket's objects as "id/*"). */
+    private static Map<String, Set<String>> permissions(LambdaFunction f) {
+        Map<String, Set<String>> byResource = new TreeMap<>();
+        for (Map<String, Object> statement : statements(f)) {
+            for (String resource : resourceIds(List.of(statement))) {
+                byResource.computeIfAbsent(resource, r -> new HashSet<>()).addAll(actions(List.of(statement)));
+            }
+        }
+        return byResource;
+    }
+
+    /**
+     * The logical ids the statements' resources reference (a bucket's objects, {"Fn::Join": ["", [bucket ARN,
+     * "/*"]]}, as "id/*"); a literal resource (such as "*") is kept as is.
+     */
     private static Set<String> resourceIds(List<Map<String, Object>> statements) {
         Set<String> ids = new HashSet<>();
         for (Map<String, Object> statement : statements) {
             Object resource = statement.get("Resource");
             for (Object r : resource instanceof List<?> list ? list : List.of(resource)) {
                 String id = referencedId(r);
-                ids.add(id != null ? id : Json.write(r));
+                ids.add(id != null ? id : objectsOf(r).orElse(Json.write(r)));
             }
         }
         return ids;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Optional<String> objectsOf(Object resource) {
+        if (resource instanceof Map<?, ?> map && map.get("Fn::Join") instanceof List<?> join
+                && join.get(1) instanceof List<?> parts && parts.size() == 2 && "/*".equals(parts.get(1))) {
+            return java.util.Optional.ofNullable(referencedId(parts.get(0))).map(id -> id + "/*");
+        }
+        return java.util.Optional.empty();
     }
 }

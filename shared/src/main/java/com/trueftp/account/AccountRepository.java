@@ -84,6 +84,42 @@ public class AccountRepository {
         }
     }
 
+    /**
+     * Counts {@code bytes} more in the account's storage use, unless that would take it past {@code limit}.
+     *
+     * @return false, with nothing changed, when the bytes do not fit
+     */
+    public boolean reserveStorage(String accountId, long bytes, long limit) {
+        if (bytes > limit) {
+            return false;
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("id", s(accountId)))
+                    .updateExpression("ADD storage_bytes_used :bytes")
+                    .conditionExpression("attribute_exists(id) AND (attribute_not_exists(storage_bytes_used) "
+                            + "OR storage_bytes_used <= :room)")
+                    .expressionAttributeValues(Map.of(":bytes", n(bytes), ":room", n(limit - bytes))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Counts {@code bytes} fewer in the account's storage use (files deleted, a reservation given back). */
+    public void releaseStorage(String accountId, long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("id", s(accountId)))
+                    .updateExpression("ADD storage_bytes_used :minus")
+                    .conditionExpression("attribute_exists(id)")
+                    .expressionAttributeValues(Map.of(":minus", n(-bytes))));
+        } catch (ConditionalCheckFailedException accountGone) {
+            // nothing left to count against
+        }
+    }
+
     private static Account fromItem(Map<String, AttributeValue> item) {
         return new Account(item.get("id").s(), item.get("name").s(),
                 Plan.parse(item.get("plan").s()).orElseThrow(),

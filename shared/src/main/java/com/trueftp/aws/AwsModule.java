@@ -80,6 +80,7 @@ public final class AwsModule {
         return builder;
     }
 
+    /** The timeouts and retries of every client. */
     public static ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD) // 3 attempts; DynamoDB's SDK default of 9 only delays a 503

@@ -16,6 +16,16 @@ public final class Config {
     public static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
     public static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
     public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
+    public static final String S3_ENDPOINT = "AWS_ENDPOINT_URL_S3";
+    /** "true" addresses buckets in the path (http://host/bucket/key), as S3 emulators need. */
+    public static final String S3_FORCE_PATH_STYLE = "S3_FORCE_PATH_STYLE";
+    public static final String FILES_BUCKET = "FILES_BUCKET";
+    /** The key that signs list cursors (any string; a long random one). */
+    public static final String CURSOR_SECRET = "CURSOR_SECRET";
+    public static final String DOWNLOAD_URL_TTL_SECONDS = "DOWNLOAD_URL_TTL_SECONDS";
+    public static final Duration DEFAULT_DOWNLOAD_URL_TTL = Duration.ofMinutes(5);
+    public static final String UPLOAD_URL_TTL_SECONDS = "UPLOAD_URL_TTL_SECONDS";
+    public static final Duration DEFAULT_UPLOAD_URL_TTL = Duration.ofMinutes(15);
     public static final String AUTH_CACHE_TTL_SECONDS = "AUTH_CACHE_TTL_SECONDS";
     public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
     public static final String EVENT_RETENTION_DAYS = "EVENT_RETENTION_DAYS";
@@ -56,6 +66,18 @@ public final class Config {
 
     public Duration eventRetention() {
         return get(EVENT_RETENTION_DAYS).map(s -> Duration.ofDays(Long.parseLong(s))).orElse(DEFAULT_EVENT_RETENTION);
+    }
+
+    public Duration downloadUrlTtl() {
+        return seconds(DOWNLOAD_URL_TTL_SECONDS, DEFAULT_DOWNLOAD_URL_TTL);
+    }
+
+    public Duration uploadUrlTtl() {
+        return seconds(UPLOAD_URL_TTL_SECONDS, DEFAULT_UPLOAD_URL_TTL);
+    }
+
+    private Duration seconds(String name, Duration otherwise) {
+        return get(name).map(s -> Duration.ofSeconds(Long.parseLong(s))).orElse(otherwise);
     }
 
     public Duration authCacheTtl() {

@@ -11,6 +11,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PathPolicy {
     public static final int MAX_BYTES = 1024;
+    /**
+     * The greatest code point (U+10FFFF, a noncharacter): refused in paths, so a folder's key followed by it
+     * sorts after everything inside the folder, which is where a listing continues past a sub-folder.
+     */
+    public static final String PAST_FOLDER = new String(Character.toChars(Character.MAX_CODE_POINT));
 
     private PathPolicy() {
     }
@@ -41,6 +46,9 @@ public final class PathPolicy {
             if (c == '\\') {
                 throw ApiException.badRequest(what + " must not contain backslashes");
             }
+            if (path.startsWith(PAST_FOLDER, i)) {
+                throw ApiException.badRequest(what + " must not contain U+10FFFF");
+            }
         }
         if (!path.equals("/")) {
             String inner = path.substring(1);
@@ -57,6 +65,21 @@ public final class PathPolicy {
             }
         }
         return path;
+    }
+
+    /** A file path: valid, not the root and not ending with {@code /}. */
+    public static String file(String path, String what) {
+        require(path, what);
+        if (path.endsWith("/")) {
+            throw ApiException.badRequest(what + " must name a file, not a folder (no trailing /)");
+        }
+        return path;
+    }
+
+    /** The last segment of a path: {@code a.txt} for {@code /docs/a.txt}, {@code docs} for {@code /docs/}. */
+    public static String name(String path) {
+        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
     }
 
     /** A folder path: valid, and ending with {@code /} (added if missing). */

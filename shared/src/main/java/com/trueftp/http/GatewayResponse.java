@@ -18,7 +18,9 @@ public enum GatewayResponse {
     MISSING_AUTHENTICATION_TOKEN(404, "no such endpoint", null),
     /** The usage plan's daily quota (per UTC day): a fixed hour is the best a static answer can say. */
     QUOTA_EXCEEDED(429, "daily quota exceeded", 3600),
-    REQUEST_TOO_LARGE(413, "request body too large", null),
+    /** Bodies over API Gateway's 10 MB, or requests over Lambda's 6 MB (base64 makes a binary body 4/3 larger). */
+    REQUEST_TOO_LARGE(413, "request body too large: files over 4 MiB are uploaded through "
+            + "POST /ftp-users/{id}/files/upload-url", null),
     /** The usage plan's per-second throttle. */
     THROTTLED(429, "rate limit exceeded", 1),
     UNAUTHORIZED(401, ApiException.UNAUTHORIZED_MESSAGE, null);

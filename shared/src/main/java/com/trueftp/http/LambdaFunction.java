@@ -8,6 +8,8 @@ public enum LambdaFunction {
     AUTHORIZER("authorizer", "com.trueftp.authorizer.AuthorizerHandler", "Checks the tftp_ bearer token"),
     ACCOUNT("account", "com.trueftp.account.AccountHandler", "GET /account"),
     FTP_USERS("ftp-users", "com.trueftp.ftpusers.FtpUsersHandler", "/ftp-users: create, list, get, update, delete"),
+    FILES("files", "com.trueftp.filesapi.FilesHandler",
+            "/ftp-users/{id}/files: list, download, upload, upload-url, delete, mkdir"),
     EVENTS("events", "com.trueftp.eventsapi.EventsHandler", "GET /events: the audit stream");
 
     private final String id;

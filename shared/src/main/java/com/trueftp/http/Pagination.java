@@ -10,9 +10,14 @@ public record Pagination(int offset, int limit) {
 
     /** @throws ApiException 400 when limit is not 1..maxLimit or offset is not a whole number >= 0 */
     public static Pagination offsetAndLimit(ApiRequest request, int defaultLimit, int maxLimit) {
-        int limit = request.query("limit").map(v -> number("limit", v, 1, maxLimit)).orElse(defaultLimit);
+        int limit = limit(request, defaultLimit, maxLimit);
         int offset = request.query("offset").map(v -> number("offset", v, 0, Integer.MAX_VALUE)).orElse(0);
         return new Pagination(offset, limit);
+    }
+
+    /** {@code ?limit=}: a whole number from 1 to maxLimit, or 400. */
+    public static int limit(ApiRequest request, int defaultLimit, int maxLimit) {
+        return request.query("limit").map(v -> number("limit", v, 1, maxLimit)).orElse(defaultLimit);
     }
 
     public Map<String, Object> envelope(List<?> data, long total) {

@@ -28,9 +28,6 @@ import java.util.concurrent.Executors;
  * are logged with the request id and answered 500 without details; dependency outages answer 503.
  */
 public final class RequestPipeline {
-    /** JSON bodies are small; this keeps a hostile one from costing memory. */
-    public static final int MAX_BODY_BYTES = 64 * 1024;
-
     /** Threads for the rate-limit counter's write, which runs beside the request's own work. */
     private static final ExecutorService COUNTER_THREADS = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "rate-limit-counter");
@@ -102,8 +99,8 @@ public final class RequestPipeline {
         caller.requireApiAccess();
         caller.requireScope(route.scope());
         ApiRequest request = new ApiRequest(route, caller, orEmpty(event.getPathParameters()),
-                orEmpty(event.getQueryStringParameters()), caseInsensitive(event.getHeaders()), body(event), requestId);
-        if (!route.isRead()) {
+                orEmpty(event.getQueryStringParameters()), caseInsensitive(event.getHeaders()), body(event, route), requestId);
+        if (!route.readOnly()) {
             await(admission); // a refused write must change nothing
         }
         return endpoints.get(route).handle(request);
@@ -133,7 +130,7 @@ public final class RequestPipeline {
                         sameResource.stream().map(Route::method).sorted().toList()))));
     }
 
-    private static byte[] body(APIGatewayProxyRequestEvent event) {
+    private static byte[] body(APIGatewayProxyRequestEvent event, Route route) {
         String body = event.getBody();
         if (body == null) {
             return new byte[0];
@@ -148,8 +145,8 @@ public final class RequestPipeline {
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw ApiException.payloadTooLarge("request body too large: at most " + MAX_BODY_BYTES + " bytes");
+        if (bytes.length > route.maxBodyBytes()) {
+            throw ApiException.payloadTooLarge("request body too large: at most " + route.maxBodyBytes() + " bytes");
         }
         return bytes;
     }

@@ -4,16 +4,31 @@ import com.trueftp.auth.Scope;
 
 /**
  * One endpoint: method, path template relative to {@link Routes#BASE_PATH} (e.g. {@code /ftp-users/{id}}),
- * the function that serves it and the scope it needs.
+ * the function that serves it, the scope it needs, the largest body it takes and whether it only reads.
+ *
+ * @param readOnly     whether the endpoint only reads, so it may run while the rate limiter is still counting
+ *                     the request (its answer is discarded if the count refuses it); an endpoint that records
+ *                     something (a download's event) is not read-only even when its method is GET
+ * @param maxBodyBytes larger request bodies are refused with 413 before the endpoint runs
  */
-public record Route(String method, String path, LambdaFunction function, Scope scope) {
+public record Route(String method, String path, LambdaFunction function, Scope scope, boolean readOnly,
+                    int maxBodyBytes) {
+    /** JSON bodies are small; this keeps a hostile one from costing memory. */
+    public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
 
-    /**
-     * Whether the endpoint only reads, so it may run while the rate limiter is still counting the request
-     * (its answer is discarded if the count refuses it). A GET that records something must not be a read here.
-     */
-    public boolean isRead() {
-        return method.equals("GET");
+    /** A route with a JSON body (if any): GET reads with the read scope, every other method writes. */
+    public Route(String method, String path, LambdaFunction function, Scope scope) {
+        this(method, path, function, scope, method.equals("GET"), MAX_JSON_BODY_BYTES);
+    }
+
+    /** This route, but it records something: it waits for the rate limiter like a write. */
+    public Route recording() {
+        return new Route(method, path, function, scope, false, maxBodyBytes);
+    }
+
+    /** This route, taking bodies up to {@code bytes}. */
+    public Route bodyUpTo(int bytes) {
+        return new Route(method, path, function, scope, readOnly, bytes);
     }
 
     /** The path as API Gateway reports it in {@code resource}: the full template. */

@@ -22,6 +22,12 @@ public final class Routes {
     /** Request bodies of these content types reach functions base64-encoded (API Gateway's binaryMediaTypes). */
     public static final List<String> BINARY_MEDIA_TYPES = List.of("multipart/form-data", "application/octet-stream");
 
+    /**
+     * Lambda takes at most 6 MB per request, and a multipart body arrives base64-encoded (4/3 larger): about
+     * 4.5 MB of body fits. The files endpoint itself refuses files over 4 MiB, naming the upload-url alternative.
+     */
+    public static final int MAX_UPLOAD_BODY_BYTES = 6 * 1024 * 1024;
+
     public static final List<Route> ALL = List.of(
             route("GET", "/account", LambdaFunction.ACCOUNT),
             route("GET", "/ftp-users", LambdaFunction.FTP_USERS),
@@ -29,6 +35,13 @@ public final class Routes {
             route("GET", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
             route("PUT", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
             route("DELETE", "/ftp-users/{id}", LambdaFunction.FTP_USERS),
+            route("GET", "/ftp-users/{id}/files", LambdaFunction.FILES),
+            // Issuing a download link records a file.downloaded event.
+            route("GET", "/ftp-users/{id}/files/download", LambdaFunction.FILES).recording(),
+            route("POST", "/ftp-users/{id}/files", LambdaFunction.FILES).bodyUpTo(MAX_UPLOAD_BODY_BYTES),
+            route("DELETE", "/ftp-users/{id}/files", LambdaFunction.FILES),
+            route("POST", "/ftp-users/{id}/files/mkdir", LambdaFunction.FILES),
+            route("POST", "/ftp-users/{id}/files/upload-url", LambdaFunction.FILES),
             route("GET", "/events", LambdaFunction.EVENTS));
 
     private Routes() {

@@ -50,4 +50,23 @@ class PathPolicyTest {
     void foldersEndWithASlash(String path, String folder) {
         assertThat(PathPolicy.folder(path, "home_directory")).isEqualTo(folder);
     }
+
+    @ParameterizedTest
+    @CsvSource({"/, path must name a file", "/docs/, path must name a file"})
+    void filesAreNotFolders(String path, String error) {
+        assertThatThrownBy(() -> PathPolicy.file(path, "path")).hasMessageStartingWith(error);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/docs/a.txt, a.txt", "/docs/, docs", "/a b/ü.csv, ü.csv", "/, ''"})
+    void nameIsTheLastSegment(String path, String name) {
+        assertThat(PathPolicy.name(path)).isEqualTo(name);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theListingsUpperBoundIsRefusedSoNothingSortsPastAFolder() {
+        assertThatThrownBy(() -> PathPolicy.require("/a" + PathPolicy.PAST_FOLDER, "path"))
+                .hasMessage("path must not contain U+10FFFF");
+        assertThat(PathPolicy.require("/a\uDBFF\uDFFE", "path")).isNotNull(); // U+10FFFE is fine
+    }
 }

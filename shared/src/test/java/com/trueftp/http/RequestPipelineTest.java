@@ -115,7 +115,7 @@ class RequestPipelineTest {
     @Test
     void oversizeBodyIs413() throws Exception {
         APIGatewayProxyRequestEvent event = event("GET", "/api/ext/v1/account", reader())
-                .withBody("x".repeat(RequestPipeline.MAX_BODY_BYTES + 1));
+                .withBody("x".repeat(Route.MAX_JSON_BODY_BYTES + 1));
         APIGatewayProxyResponseEvent response = pipeline.handle(event, null);
         assertThat(response.getStatusCode()).isEqualTo(413);
         assertThat(error(response)).contains("too large");

@@ -2,6 +2,7 @@ package com.trueftp.ftpusers;
 
 import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.ClockModule;
+import com.trueftp.aws.S3Module;
 import com.trueftp.config.Config;
 import com.trueftp.ratelimit.RateLimitModule;
 import com.trueftp.ratelimit.RateLimiter;
@@ -11,7 +12,7 @@ import dagger.Component;
 import javax.inject.Singleton;
 
 @Singleton
-@Component(modules = {AwsModule.class, ClockModule.class, RateLimitModule.class})
+@Component(modules = {AwsModule.class, S3Module.class, ClockModule.class, RateLimitModule.class})
 interface FtpUsersComponent {
     FtpUsersEndpoint endpoint();
 

@@ -1,6 +1,8 @@
 package com.trueftp.ftpusers;
 
 import com.trueftp.account.AccountRepository;
+import com.trueftp.files.FileSpace;
+import com.trueftp.files.FileStore;
 import com.trueftp.ftpuser.FtpUser;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
@@ -24,11 +26,13 @@ public class FtpUsersEndpoint {
 
     private final FtpUserRepository users;
     private final AccountRepository accounts;
+    private final FileStore files;
 
     @Inject
-    public FtpUsersEndpoint(FtpUserRepository users, AccountRepository accounts) {
+    public FtpUsersEndpoint(FtpUserRepository users, AccountRepository accounts, FileStore files) {
         this.users = users;
         this.accounts = accounts;
+        this.files = files;
     }
 
     public ApiResponse create(ApiRequest request) {
@@ -88,11 +92,24 @@ public class FtpUsersEndpoint {
                 .orElseThrow(FtpUsersEndpoint::notFound).toJson());
     }
 
+    /**
+     * Deletes the user's files, then the user. Files go first: a request stopped half-way leaves the user
+     * in place and a retry finishes the job, instead of files nobody can reach. Files uploaded while the
+     * user was being deleted are swept after it.
+     */
     public ApiResponse delete(ApiRequest request) {
-        if (!users.delete(request.caller().accountId(), userId(request))) {
+        FtpUser user = find(request);
+        FileSpace space = new FileSpace(user.accountId(), user.id());
+        deleteFiles(space);
+        if (!users.delete(user.accountId(), user.id())) {
             throw notFound();
         }
+        deleteFiles(space);
         return ApiResponse.noContent();
+    }
+
+    private void deleteFiles(FileSpace space) {
+        files.deleteAll(space.prefix(), bytes -> accounts.releaseStorage(space.accountId(), bytes));
     }
 
     private FtpUser find(ApiRequest request) {

@@ -11,7 +11,10 @@ import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.json.Json;
+import com.trueftp.config.Config;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -273,6 +276,26 @@ abstract class FtpUsersHandlerContract {
         assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(404);
         assertThat(usersCounted(account)).isZero();
         assertThat(create(account, REFERENCE_BODY).getStatusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void deletingAUserDeletesItsFilesAndFreesTheirStorageButNoOtherUsersFiles() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        String other = (String) json(create(account, "{\"username\":\"other\",\"password\":\"a-strong-secret\"}")).get("id");
+        String bucket = aws.config().require(Config.FILES_BUCKET);
+        for (int i = 0; i < 3; i++) {
+            String key = account + "/" + id + "/dir" + i + "/f.txt";
+            aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("12345"));
+        }
+        String kept = account + "/" + other + "/f.txt";
+        aws.s3().putObject(b -> b.bucket(bucket).key(kept), RequestBody.fromString("12"));
+        accounts.reserveStorage(account, 17, Plan.PRO.storageBytesLimit());
+
+        assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(204);
+
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix(account + "/")).contents())
+                .extracting(S3Object::key).containsExactly(kept);
+        assertThat(accounts.find(account).orElseThrow().storageBytesUsed()).isEqualTo(2);
     }
 
     @Test

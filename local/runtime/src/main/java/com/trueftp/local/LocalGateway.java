@@ -49,6 +49,8 @@ public final class LocalGateway implements AutoCloseable {
     static final String AWS_ACCOUNT = "000000000000";
     /** API Gateway's REST payload limit. */
     static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+    /** Lambda's limit for a synchronous request: the whole proxy event, body base64-encoded if binary. */
+    static final int MAX_LAMBDA_REQUEST_BYTES = 6 * 1024 * 1024;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -157,6 +159,9 @@ public final class LocalGateway implements AutoCloseable {
         Route route = match.get().route(method).orElse(match.get().routes().get(0));
         APIGatewayProxyRequestEvent event = ProxyEvents.request(method, path, match.get(), headers, query, body,
                 policy, STAGE, API_ID, AWS_ACCOUNT);
+        if (ProxyEvents.approximateSize(event) > MAX_LAMBDA_REQUEST_BYTES) {
+            return Answer.of(GatewayResponse.REQUEST_TOO_LARGE); // Lambda refuses the invocation
+        }
         APIGatewayProxyResponseEvent response = invoke(route.function(), event);
         return Answer.of(response);
     }

@@ -71,6 +71,24 @@ final class ProxyEvents {
         return event;
     }
 
+    /**
+     * The event's size as Lambda counts it, near enough: the body as sent in the event plus its headers and
+     * query, plus the fixed fields (a few kilobytes at most).
+     */
+    static long approximateSize(APIGatewayProxyRequestEvent event) {
+        long size = 4096 + (event.getBody() == null ? 0 : event.getBody().length());
+        for (Map<String, String> map : List.of(orEmpty(event.getHeaders()), orEmpty(event.getQueryStringParameters()))) {
+            for (Map.Entry<String, String> entry : map.entrySet()) {
+                size += 2L * (entry.getKey().length() + entry.getValue().length()); // single- and multi-value copies
+            }
+        }
+        return size;
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
     static APIGatewayCustomAuthorizerEvent authorizerRequest(String methodArn, String method, String path,
                                                              Routes.Match match, Map<String, List<String>> headers,
                                                              Map<String, List<String>> query, String stage,

@@ -42,6 +42,39 @@ final class ApiClient {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A body as bytes, with its content type (an upload). */
+    HttpResponse<String> send(String method, String path, String token, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", "Bearer " + token).header("Content-Type", contentType).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET that follows redirects, as {@code curl -L} and SDKs do. */
+    HttpResponse<byte[]> download(String path, String token) throws IOException, InterruptedException {
+        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).build();
+        return following.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A multipart/form-data body with one field named {@code file}, as {@code curl -F file=@name} sends it. */
+    static byte[] multipartFile(String filename, byte[] content) {
+        String boundary = "----trueftp-test-boundary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(content, 0, body, head.length, content.length);
+        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        return body;
+    }
+
+    static final String MULTIPART_TYPE = "multipart/form-data; boundary=----trueftp-test-boundary";
+
     CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token);

@@ -292,4 +292,55 @@ class ApiEndToEndIT {
             assertThat(response.headers().firstValue("X-RateLimit-Remaining")).as("never reached the API").isEmpty();
         }
     }
+
+    @Test
+    void aFileUploadedAsMultipartComesBackByteForByteThroughTheDownloadRedirect() throws Exception {
+        String token = client.newKey("pro", "read,write");
+        String user = (String) ApiClient.json(client.send("POST", "/ftp-users", token,
+                "{\"username\":\"files\",\"password\":\"a-strong-secret\"}")).get("id");
+        byte[] content = new byte[300_000];
+        new java.util.Random(7).nextBytes(content); // every byte value: survives only a binary-safe path
+
+        HttpResponse<String> uploaded = client.send("POST", "/ftp-users/" + user + "/files?path=/in/d%C3%A9j%C3%A0%20vu.bin",
+                token, ApiClient.MULTIPART_TYPE, ApiClient.multipartFile("déjà vu.bin", content));
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        assertThat(ApiClient.json(uploaded)).containsEntry("path", "/in/déjà vu.bin").containsEntry("size", content.length);
+
+        Map<String, Object> listed = ApiClient.json(client.get("/ftp-users/" + user + "/files?path=/in/", token));
+        assertThat(listed).containsEntry("next_cursor", null).containsEntry("limit", 100);
+        assertThat((List<?>) listed.get("data")).hasSize(1);
+
+        HttpResponse<byte[]> downloaded = client.download("/ftp-users/" + user + "/files/download?path=/in/d%C3%A9j%C3%A0%20vu.bin", token);
+        assertThat(downloaded.statusCode()).isEqualTo(200);
+        assertThat(downloaded.body()).isEqualTo(content);
+        assertThat(downloaded.headers().firstValue("Content-Disposition")).hasValueSatisfying(v ->
+                assertThat(v).startsWith("attachment; filename=\"d_j_ vu.bin\"").contains("UTF-8''d%C3%A9j%C3%A0%20vu.bin"));
+
+        Map<String, Object> account = ApiClient.json(client.get("/account", token));
+        assertThat(account.get("quotas")).asString().contains("used=" + content.length);
+        assertThat(client.send("DELETE", "/ftp-users/" + user + "/files?path=/in/", token, null).statusCode()).isEqualTo(204);
+        assertThat(client.get("/ftp-users/" + user + "/files?path=/in/", token).statusCode()).isEqualTo(404);
+        assertThat(ApiClient.json(client.get("/events?limit=4", token)).get("data")).asString()
+                .contains("type=folder.deleted", "type=file.downloaded", "type=file.uploaded");
+    }
+
+    @Test
+    void bodiesTooLargeForTheApiAre413NamingTheUploadUrlEndpoint() throws Exception {
+        String token = client.newKey("pro", "read,write");
+        String user = (String) ApiClient.json(client.send("POST", "/ftp-users", token,
+                "{\"username\":\"big\",\"password\":\"a-strong-secret\"}")).get("id");
+
+        // Over the files endpoint's 4 MiB, within Lambda's 6 MB: the function answers.
+        HttpResponse<String> overApiLimit = client.send("POST", "/ftp-users/" + user + "/files?path=/a.bin", token,
+                ApiClient.MULTIPART_TYPE, ApiClient.multipartFile("a.bin", new byte[4 * 1024 * 1024 + 1]));
+        assertThat(overApiLimit.statusCode()).isEqualTo(413);
+        assertThat((String) ApiClient.json(overApiLimit).get("error")).contains("upload-url");
+
+        // Over Lambda's 6 MB once base64-encoded: the gateway answers.
+        HttpResponse<String> overLambdaLimit = client.send("POST", "/ftp-users/" + user + "/files?path=/a.bin", token,
+                ApiClient.MULTIPART_TYPE, ApiClient.multipartFile("a.bin", new byte[5 * 1024 * 1024]));
+        assertThat(overLambdaLimit.statusCode()).isEqualTo(413);
+        assertThat((String) ApiClient.json(overLambdaLimit).get("error")).contains("upload-url");
+        assertThat(ApiClient.json(client.get("/ftp-users/" + user + "/files?path=/", token)).get("data")).isEqualTo(List.of());
+    }
 }

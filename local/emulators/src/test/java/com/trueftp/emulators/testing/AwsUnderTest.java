@@ -10,7 +10,12 @@ import com.trueftp.emulators.SharedEmulators;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The AWS a function test runs against: the embedded emulators (always), or LocalStack in a container
  * where a Docker engine exists. Either way: the handler's configuration and a client for test setup.
  */
-public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
+public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo, S3Client s3) {
     /** Pinned: later LocalStack images refuse to start without a licence token. */
     public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.4.0";
     private static final String NO_DOCKER = "no Docker engine here: the LocalStack run of the function "
@@ -35,7 +40,7 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
 
     public static AwsUnderTest emulators() {
         LocalAws aws = SharedEmulators.get();
-        return new AwsUnderTest("emulators", aws.config(), aws.dynamoDb());
+        return new AwsUnderTest("emulators", aws.config(), aws.dynamoDb(), aws.s3());
     }
 
     /** LocalStack, started once per JVM; skips the calling test class when there is no Docker engine. */
@@ -49,22 +54,29 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
         }
         if (localStack == null) {
             LocalStackContainer container = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
-                    .withServices("dynamodb");
+                    .withServices("dynamodb", "s3");
             String token = System.getenv("LOCALSTACK_AUTH_TOKEN");
             if (token != null && !token.isBlank()) {
                 container.withEnv("LOCALSTACK_AUTH_TOKEN", token);
             }
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-            Map<String, String> settings = tableSettings();
+            Map<String, String> settings = settingsBesideEndpoints();
             settings.put(Config.REGION, container.getRegion());
             settings.put(Config.DYNAMODB_ENDPOINT, container.getEndpoint().toString());
+            settings.put(Config.S3_ENDPOINT, container.getEndpoint().toString());
             settings.put(Config.ACCESS_KEY_ID, container.getAccessKey());
             settings.put(Config.SECRET_ACCESS_KEY, container.getSecretKey());
             Config config = Config.of(settings);
             DynamoDbClient dynamo = AwsModule.dynamoDbBuilder(config).build();
             Provisioner.createTables(dynamo, Tables.ALL);
-            localStack = new AwsUnderTest("localstack", config, dynamo);
+            S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create())
+                    .region(Region.of(container.getRegion()))
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(container.getAccessKey(), container.getSecretKey())))
+                    .endpointOverride(container.getEndpoint()).forcePathStyle(true).build();
+            s3.createBucket(b -> b.bucket(LocalAws.FILES_BUCKET));
+            localStack = new AwsUnderTest("localstack", config, dynamo, s3);
         }
         return localStack;
     }
@@ -90,16 +102,21 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo) {
     }
 
     private static Config endpointAt(int port) {
-        Map<String, String> settings = tableSettings();
+        Map<String, String> settings = settingsBesideEndpoints();
         settings.put(Config.REGION, LocalAws.REGION);
         settings.put(Config.ACCESS_KEY_ID, LocalAws.ACCESS_KEY);
         settings.put(Config.SECRET_ACCESS_KEY, LocalAws.SECRET_KEY);
         settings.put(Config.DYNAMODB_ENDPOINT, "http://127.0.0.1:" + port);
+        settings.put(Config.S3_ENDPOINT, "http://127.0.0.1:" + port);
         return Config.of(settings);
     }
 
-    private static Map<String, String> tableSettings() {
+    /** Table and bucket names and the other settings that do not depend on where the emulators run. */
+    private static Map<String, String> settingsBesideEndpoints() {
         Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(Config.FILES_BUCKET, LocalAws.FILES_BUCKET);
+        settings.put(Config.S3_FORCE_PATH_STYLE, "true");
+        settings.put(Config.CURSOR_SECRET, "test-cursor-secret");
         for (TableSpec table : Tables.ALL) {
             settings.put(table.nameVariable(), table.localName());
         }

@@ -1,0 +1,52 @@
+package com.trueftp.aws;
+
+import com.trueftp.config.Config;
+import dagger.Module;
+import dagger.Provides;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import javax.inject.Singleton;
+import java.net.URI;
+
+/**
+ * The S3 client and presigner, for the functions that touch files (with {@link AwsModule}). A module of its
+ * own so that only their jars carry the S3 SDK.
+ */
+@Module
+public final class S3Module {
+    private S3Module() {
+    }
+
+    @Provides
+    @Singleton
+    static S3Client s3(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
+        var builder = S3Client.builder().httpClient(http).credentialsProvider(credentials)
+                .region(Region.of(config.require(Config.REGION)))
+                .serviceConfiguration(s3Configuration(config))
+                .overrideConfiguration(AwsModule.overrides());
+        config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
+    }
+
+    /** Signs URLs locally (no call): with the function's own, short-lived credentials. */
+    @Provides
+    @Singleton
+    static S3Presigner presigner(Config config, AwsCredentialsProvider credentials) {
+        var builder = S3Presigner.builder().credentialsProvider(credentials)
+                .region(Region.of(config.require(Config.REGION)))
+                .serviceConfiguration(s3Configuration(config));
+        config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
+    }
+
+    private static S3Configuration s3Configuration(Config config) {
+        return S3Configuration.builder()
+                .pathStyleAccessEnabled(config.get(Config.S3_FORCE_PATH_STYLE).map(Boolean::parseBoolean).orElse(false))
+                .build();
+    }
+}

@@ -1,0 +1,22 @@
+package com.trueftp.files;
+
+/**
+ * One FTP user's files: the keys under {@code <account id>/<ftp user id>/} in the files bucket. Both ids come
+ * from the authenticated caller and the user record, never from the path, so no path reaches another space.
+ */
+public record FileSpace(String accountId, String ftpUserId) {
+
+    public String prefix() {
+        return accountId + "/" + ftpUserId + "/";
+    }
+
+    /** The key of a checked path: {@code /docs/a.txt} → {@code acc/ftp/docs/a.txt}, {@code /docs/} → {@code acc/ftp/docs/}. */
+    public String key(String path) {
+        return prefix() + path.substring(1);
+    }
+
+    /** The path of a key in this space. */
+    public String path(String key) {
+        return "/" + key.substring(prefix().length());
+    }
+}

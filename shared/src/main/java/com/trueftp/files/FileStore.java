@@ -1,0 +1,215 @@
+package com.trueftp.files;
+
+import com.trueftp.config.Config;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+import javax.inject.Inject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/** The files bucket, by key: what the files endpoints and the FTP-user purge need of S3, one call each. */
+public class FileStore {
+    /** DeleteObjects takes at most this many keys per call. */
+    static final int DELETE_BATCH = 1000;
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+
+    /** An object's size, time and version (its ETag). */
+    public record ObjectInfo(long size, Instant modified, String etag) {
+    }
+
+    /**
+     * One entry of a folder listing: a file (its key, size, time) or a sub-folder (its key ends with a slash,
+     * size 0, no time).
+     */
+    public record Entry(String key, long size, Instant modified) {
+        public boolean isFolder() {
+            return key.endsWith("/");
+        }
+    }
+
+    /** A page of a folder, in key order, and the name to continue after (null on the last page). */
+    public record Page(List<Entry> entries, String continueAfter) {
+    }
+
+    /** A presigned upload: the URL, the headers the client must send with it and when it expires. */
+    public record Upload(URI url, Map<String, List<String>> headers, Instant expires) {
+    }
+
+    @Inject
+    public FileStore(S3Client s3, S3Presigner presigner, Config config) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = config.require(Config.FILES_BUCKET);
+    }
+
+    public Optional<ObjectInfo> head(String key) {
+        try {
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+            return Optional.of(new ObjectInfo(head.contentLength(), head.lastModified(), head.eTag()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Whether any object has a key starting with {@code prefix} (a folder exists if one does). */
+    public boolean anyUnder(String prefix) {
+        return s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1)).keyCount() > 0;
+    }
+
+    /**
+     * One page of the entries directly under {@code folderKey} whose names start with {@code search}, after
+     * the entry named {@code after} (null: from the start), in key order: one S3 call.
+     *
+     * <p>The position is the last name a page returned, not S3's continuation token: S3 counts sub-folders and
+     * files together towards {@code MaxKeys}, emulators differ, and cutting the merged page at {@code limit}
+     * and starting the next one after its last name is right for both. After a folder, the next page starts
+     * past everything inside it.
+     */
+    public Page list(String folderKey, String search, String after, int limit) {
+        ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket)
+                .prefix(folderKey + search).delimiter("/").maxKeys(limit);
+        if (after != null) {
+            request.startAfter(folderKey + (after.endsWith("/") ? after + PathPolicy.PAST_FOLDER : after));
+        } else if (search.isEmpty()) {
+            request.startAfter(folderKey); // the marker is the first key of its folder: start after it
+        }
+        ListObjectsV2Response response = s3.listObjectsV2(request.build());
+        List<Entry> entries = new ArrayList<>();
+        for (CommonPrefix folder : response.commonPrefixes()) {
+            entries.add(new Entry(folder.prefix(), 0, null));
+        }
+        for (S3Object object : response.contents()) {
+            if (!object.key().equals(folderKey)) {
+                entries.add(new Entry(object.key(), object.size(), object.lastModified()));
+            }
+        }
+        // In S3's order (UTF-8 bytes), without the repeats some emulators send.
+        List<Entry> sorted = entries.stream().distinct().sorted((a, b) -> Arrays.compareUnsigned(
+                a.key().getBytes(StandardCharsets.UTF_8), b.key().getBytes(StandardCharsets.UTF_8))).toList();
+        boolean more = sorted.size() > limit || Boolean.TRUE.equals(response.isTruncated());
+        List<Entry> page = sorted.subList(0, Math.min(limit, sorted.size()));
+        String next = more && !page.isEmpty() ? page.get(page.size() - 1).key().substring(folderKey.length()) : null;
+        return new Page(page, next);
+    }
+
+    /**
+     * Stores the object only if the key still holds what the caller saw: nothing ({@code replacing} null) or
+     * the version {@code replacing}. A caller that counts bytes per key can then trust its count.
+     *
+     * @return false, with nothing stored, when another writer changed the key first
+     */
+    public boolean put(String key, byte[] bytes, String contentType, String replacing) {
+        try {
+            s3.putObject(b -> {
+                b.bucket(bucket).key(key).contentType(contentType);
+                if (replacing == null) {
+                    b.ifNoneMatch("*");
+                } else {
+                    b.ifMatch(replacing);
+                }
+            }, RequestBody.fromBytes(bytes));
+            return true;
+        } catch (S3Exception e) {
+            // 412: the condition was false; 409: a concurrent conditional write to the same key won.
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /**
+     * Deletes every object under {@code prefix}, {@value #DELETE_BATCH} per call, telling {@code deleted} the
+     * bytes each batch removed as soon as it is gone (a caller keeping a usage counter stays exact even if
+     * it is stopped half-way).
+     *
+     * @return the bytes removed in all
+     * @throws IllegalStateException when S3 refuses some of the keys (after reporting what it did delete)
+     */
+    public long deleteAll(String prefix, LongConsumer deleted) {
+        long total = 0;
+        String token = null;
+        do {
+            String continuation = token;
+            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
+                    .maxKeys(DELETE_BATCH).continuationToken(continuation));
+            if (page.contents().isEmpty()) {
+                break;
+            }
+            Map<String, Long> sizes = new HashMap<>();
+            page.contents().forEach(o -> sizes.put(o.key(), o.size()));
+            DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder()
+                    .quiet(true)
+                    .objects(sizes.keySet().stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList())
+                    .build()));
+            response.errors().forEach(error -> sizes.remove(error.key()));
+            long bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
+            total += bytes;
+            deleted.accept(bytes);
+            if (!response.errors().isEmpty()) {
+                throw new IllegalStateException("S3 refused to delete " + response.errors().size() + " objects under "
+                        + prefix + ", first: " + response.errors().get(0).code());
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return total;
+    }
+
+    /** A GET URL that downloads the object as an attachment named {@code filename}. */
+    public URI presignGet(String key, String filename, Duration ttl) {
+        return URI.create(presigner.presignGetObject(b -> b.signatureDuration(ttl)
+                .getObjectRequest(g -> g.bucket(bucket).key(key)
+                        .responseContentDisposition(attachment(filename)))).url().toString());
+    }
+
+    /** A PUT URL for exactly {@code size} bytes at {@code key}. */
+    public Upload presignPut(String key, long size, Duration ttl) {
+        PresignedPutObjectRequest presigned = presigner.presignPutObject(b -> b.signatureDuration(ttl)
+                .putObjectRequest(p -> p.bucket(bucket).key(key).contentLength(size)));
+        Map<String, List<String>> headers = new HashMap<>(presigned.signedHeaders());
+        headers.remove("host"); // the client's HTTP library sends it from the URL
+        return new Upload(URI.create(presigned.url().toString()), headers, presigned.expiration());
+    }
+
+    /** RFC 6266: a plain ASCII name for old clients and the exact name in UTF-8 for the rest. */
+    static String attachment(String filename) {
+        StringBuilder ascii = new StringBuilder();
+        for (char c : filename.toCharArray()) {
+            ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%' ? c : '_');
+        }
+        String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+    }
+}
