@@ -105,18 +105,29 @@ public class AccountRepository {
         }
     }
 
-    /** Counts {@code bytes} fewer in the account's storage use (files deleted, a reservation given back). */
+    /**
+     * Counts {@code bytes} fewer in the account's storage use (files deleted, a reservation given back), never
+     * below zero: bytes the API never counted (files written around it) cannot turn into spare quota.
+     */
     public void releaseStorage(String accountId, long bytes) {
-        if (bytes == 0) {
+        if (bytes <= 0) {
             return;
         }
+        Map<String, AttributeValue> key = Map.of("id", s(accountId));
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of("id", s(accountId)))
+            dynamo.updateItem(b -> b.tableName(table).key(key)
                     .updateExpression("ADD storage_bytes_used :minus")
-                    .conditionExpression("attribute_exists(id)")
-                    .expressionAttributeValues(Map.of(":minus", n(-bytes))));
-        } catch (ConditionalCheckFailedException accountGone) {
-            // nothing left to count against
+                    .conditionExpression("attribute_exists(id) AND storage_bytes_used >= :bytes")
+                    .expressionAttributeValues(Map.of(":minus", n(-bytes), ":bytes", n(bytes))));
+        } catch (ConditionalCheckFailedException lessCounted) {
+            try {
+                dynamo.updateItem(b -> b.tableName(table).key(key)
+                        .updateExpression("SET storage_bytes_used = :zero")
+                        .conditionExpression("attribute_exists(id) AND storage_bytes_used < :bytes")
+                        .expressionAttributeValues(Map.of(":zero", n(0), ":bytes", n(bytes))));
+            } catch (ConditionalCheckFailedException changedOrGone) {
+                // the account is gone, or grew meanwhile: its count is no longer below what we release
+            }
         }
     }
 

@@ -5,8 +5,10 @@ import dagger.Module;
 import dagger.Provides;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -25,12 +27,7 @@ public final class S3Module {
     @Provides
     @Singleton
     static S3Client s3(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
-        var builder = S3Client.builder().httpClient(http).credentialsProvider(credentials)
-                .region(Region.of(config.require(Config.REGION)))
-                .serviceConfiguration(s3Configuration(config))
-                .overrideConfiguration(AwsModule.overrides());
-        config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
-        return builder.build();
+        return configured(S3Client.builder().httpClient(http), config, credentials).build();
     }
 
     /** Signs URLs locally (no call): with the function's own, short-lived credentials. */
@@ -42,6 +39,27 @@ public final class S3Module {
                 .serviceConfiguration(s3Configuration(config));
         config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();
+    }
+
+    /** The functions' S3 client setup from configuration alone, for tests and benchmarks; callers may override more. */
+    public static S3ClientBuilder s3Builder(Config config) {
+        return configured(S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(AwsModule.CONNECT_TIMEOUT).socketTimeout(AwsModule.SOCKET_TIMEOUT)),
+                config, AwsModule.credentials(config));
+    }
+
+    /** The functions' presigner from configuration alone, for tests and benchmarks. */
+    public static S3Presigner presignerFrom(Config config) {
+        return presigner(config, AwsModule.credentials(config));
+    }
+
+    private static S3ClientBuilder configured(S3ClientBuilder builder, Config config, AwsCredentialsProvider credentials) {
+        builder.credentialsProvider(credentials)
+                .region(Region.of(config.require(Config.REGION)))
+                .serviceConfiguration(s3Configuration(config))
+                .overrideConfiguration(AwsModule.overrides());
+        config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder;
     }
 
     private static S3Configuration s3Configuration(Config config) {

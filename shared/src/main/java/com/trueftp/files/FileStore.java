@@ -138,8 +138,9 @@ public class FileStore {
             }, RequestBody.fromBytes(bytes));
             return true;
         } catch (S3Exception e) {
-            // 412: the condition was false; 409: a concurrent conditional write to the same key won.
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
+            // 412: the condition was false; 409: a concurrent conditional write to the same key won;
+            // 404: the version to replace was deleted meanwhile.
+            if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
                 return false;
             }
             throw e;
@@ -209,7 +210,7 @@ public class FileStore {
         for (char c : filename.toCharArray()) {
             ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%' ? c : '_');
         }
-        String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+        String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
         return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 public final class PathPolicy {
     public static final int MAX_BYTES = 1024;
     /**
-     * The greatest code point (U+10FFFF, a noncharacter): refused in paths, so a folder's key followed by it
+     * The greatest code point (U+10FFFF, a noncharacter): refused in names, so a folder's key followed by it
      * sorts after everything inside the folder, which is where a listing continues past a sub-folder.
      */
     public static final String PAST_FOLDER = new String(Character.toChars(Character.MAX_CODE_POINT));
@@ -35,21 +35,7 @@ public final class PathPolicy {
         if (path.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
             throw ApiException.badRequest(what + " is longer than " + MAX_BYTES + " bytes");
         }
-        if (!Text.isWellFormed(path)) {
-            throw ApiException.badRequest(what + " must be valid Unicode text");
-        }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                throw ApiException.badRequest(what + " must not contain control characters");
-            }
-            if (c == '\\') {
-                throw ApiException.badRequest(what + " must not contain backslashes");
-            }
-            if (path.startsWith(PAST_FOLDER, i)) {
-                throw ApiException.badRequest(what + " must not contain U+10FFFF");
-            }
-        }
+        checkCharacters(path, what);
         if (!path.equals("/")) {
             String inner = path.substring(1);
             if (inner.endsWith("/")) {
@@ -65,6 +51,28 @@ public final class PathPolicy {
             }
         }
         return path;
+    }
+
+    /**
+     * The characters any name may hold: valid Unicode without control characters, backslashes or
+     * noncharacters (U+FFFE and U+FFFF cannot travel in S3's XML listings; U+10FFFF bounds a listing).
+     */
+    public static void checkCharacters(String text, String what) {
+        if (!Text.isWellFormed(text)) {
+            throw ApiException.badRequest(what + " must be valid Unicode text");
+        }
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            int c = text.codePointAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw ApiException.badRequest(what + " must not contain control characters");
+            }
+            if (c == '\\') {
+                throw ApiException.badRequest(what + " must not contain backslashes");
+            }
+            if ((c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF)) {
+                throw ApiException.badRequest(what + " must not contain Unicode noncharacters such as U+FFFF");
+            }
+        }
     }
 
     /** A file path: valid, not the root and not ending with {@code /}. */

@@ -63,10 +63,17 @@ class PathPolicyTest {
         assertThat(PathPolicy.name(path)).isEqualTo(name);
     }
 
-    @org.junit.jupiter.api.Test
-    void theListingsUpperBoundIsRefusedSoNothingSortsPastAFolder() {
-        assertThatThrownBy(() -> PathPolicy.require("/a" + PathPolicy.PAST_FOLDER, "path"))
-                .hasMessage("path must not contain U+10FFFF");
-        assertThat(PathPolicy.require("/a\uDBFF\uDFFE", "path")).isNotNull(); // U+10FFFE is fine
+    @ParameterizedTest
+    @ValueSource(strings = {"/a\uFFFE", "/a\uFFFF", "/a\uFDD0", "/a\uD83F\uDFFF", "/a\uDBFF\uDFFF"})
+    void rejectsNoncharactersWhichS3ListingsCannotCarryOrWhichBoundAListing(String path) {
+        assertThatThrownBy(() -> PathPolicy.require(path, "path"))
+                .hasMessage("path must not contain Unicode noncharacters such as U+FFFF");
+        assertThat(PathPolicy.PAST_FOLDER).isEqualTo("\uDBFF\uDFFF");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/a\uFFFD", "/a\uDBFF\uDFFD", "/\uD83D\uDE00"})
+    void acceptsOtherCodePointsUpToThePrivateUsePlanes(String path) {
+        assertThat(PathPolicy.require(path, "path")).isEqualTo(path);
     }
 }

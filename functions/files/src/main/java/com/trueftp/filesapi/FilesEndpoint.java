@@ -16,9 +16,7 @@ import com.trueftp.http.ApiRequest;
 import com.trueftp.http.ApiResponse;
 import com.trueftp.http.MultipartForm;
 import com.trueftp.http.Pagination;
-import com.trueftp.http.Text;
 import com.trueftp.json.Json;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import javax.inject.Inject;
 import java.net.URI;
@@ -31,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The /ftp-users/{id}/files endpoints over one FTP user's space in the files bucket. Every change is counted
@@ -46,6 +45,8 @@ public class FilesEndpoint {
     /** S3's limit for one PUT. */
     static final long MAX_PRESIGNED_UPLOAD_BYTES = 5L * 1024 * 1024 * 1024;
     static final String FOLDER_CONTENT_TYPE = "application/x-directory";
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+            + "/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
     /** Uploads racing on one path each measure, reserve and write conditionally; a loser tries again. */
     static final int MAX_UPLOAD_ATTEMPTS = 3;
 
@@ -100,7 +101,7 @@ public class FilesEndpoint {
         FileStore.ObjectInfo info = store.head(key).orElseThrow(() -> fileNotFound(path));
         Instant expires = clock.instant().plus(downloadTtl).truncatedTo(ChronoUnit.SECONDS);
         URI url = store.presignGet(key, PathPolicy.name(path), downloadTtl);
-        record(user, EventType.FILE_DOWNLOADED, path, info.size(), EventLog.AccountChange.NONE);
+        record(user, EventType.FILE_DOWNLOADED, path, info.size());
         if (redirect) {
             return new ApiResponse(302, null, Map.of("Location", url.toString()));
         }
@@ -133,10 +134,8 @@ public class FilesEndpoint {
                 }
             }
             if (stored) {
-                // A smaller replacement frees space: counted with its event, in one transaction.
-                long growth = placement.growth();
-                Event event = record(user, EventType.FILE_UPLOADED, path, size, growth < 0 ? freeing(-growth)
-                        : EventLog.AccountChange.NONE);
+                accounts.releaseStorage(space.accountId(), -placement.growth()); // a smaller replacement frees space
+                Event event = record(user, EventType.FILE_UPLOADED, path, size);
                 return ApiResponse.created(Json.object("name", PathPolicy.name(path), "path", path, "type", "file",
                         "size", size, "modified_at", Json.timestamp(event.createdAt())));
             }
@@ -155,11 +154,10 @@ public class FilesEndpoint {
         long size = size(request);
         FtpUser user = user(request);
         FileSpace space = space(user);
-        long growth = reserveFor(request, space, path, size).growth();
+        // Counted now, as if the file had landed; a smaller replacement frees nothing until it has (the API does
+        // not see the upload itself, and a promise to shrink a file must not buy quota).
+        reserveFor(request, space, path, size);
         FileStore.Upload upload = store.presignPut(space.key(path), size, uploadTtl);
-        if (growth < 0) {
-            accounts.releaseStorage(space.accountId(), -growth);
-        }
         Map<String, String> headers = new TreeMap<>();
         upload.headers().forEach((name, values) -> headers.put(name, String.join(",", values)));
         return ApiResponse.created(Json.object("method", "PUT", "url", upload.url().toString(), "headers", headers,
@@ -178,12 +176,13 @@ public class FilesEndpoint {
                 throw ApiException.notFound("folder not found: " + raw);
             }
             long freed = store.deleteAll(folderKey, bytes -> accounts.releaseStorage(space.accountId(), bytes));
-            record(user, EventType.FOLDER_DELETED, raw, freed, EventLog.AccountChange.NONE);
+            record(user, EventType.FOLDER_DELETED, raw, freed);
         } else {
             String key = space.key(raw);
             long size = store.head(key).orElseThrow(() -> fileNotFound(raw)).size();
             store.delete(key);
-            record(user, EventType.FILE_DELETED, raw, size, freeing(size));
+            accounts.releaseStorage(space.accountId(), size);
+            record(user, EventType.FILE_DELETED, raw, size);
         }
         return ApiResponse.noContent();
     }
@@ -197,14 +196,11 @@ public class FilesEndpoint {
         if (folder.equals("/") || store.anyUnder(folderKey)) {
             throw ApiException.conflict("folder already exists: " + folder);
         }
-        String asFile = folder.substring(0, folder.length() - 1);
-        if (store.head(space.key(asFile)).isPresent()) {
-            throw ApiException.conflict("a file exists at " + asFile);
-        }
+        requireNoFileAt(space, folder);
         if (!store.put(folderKey, new byte[0], FOLDER_CONTENT_TYPE, null)) {
             throw ApiException.conflict("folder already exists: " + folder); // created by a concurrent request
         }
-        Event event = record(user, EventType.FOLDER_CREATED, folder, 0L, EventLog.AccountChange.NONE);
+        Event event = record(user, EventType.FOLDER_CREATED, folder, 0L);
         return ApiResponse.created(Json.object("name", PathPolicy.name(folder), "path", folder, "type", "folder",
                 "size", 0, "modified_at", Json.timestamp(event.createdAt())));
     }
@@ -224,6 +220,7 @@ public class FilesEndpoint {
         if (store.anyUnder(space.key(path) + "/")) {
             throw ApiException.conflict("a folder exists at " + path);
         }
+        requireNoFileAt(space, path.substring(0, path.lastIndexOf('/') + 1));
         Optional<FileStore.ObjectInfo> replaced = store.head(space.key(path));
         long growth = size - replaced.map(FileStore.ObjectInfo::size).orElse(0L);
         long limit = request.caller().plan().storageBytesLimit();
@@ -234,14 +231,22 @@ public class FilesEndpoint {
         return new Placement(growth, replaced.map(FileStore.ObjectInfo::etag).orElse(null));
     }
 
-    private Event record(FtpUser user, EventType type, String path, long size, EventLog.AccountChange change) {
-        return events.append(user.accountId(), new Event.Draft(type, user.id(), user.username(), path, size),
-                change, List.of());
+    /**
+     * 409 when a file holds the name of {@code folder} or of one of its parents: a name is a file or a folder,
+     * never both (one HeadObject per level).
+     */
+    private void requireNoFileAt(FileSpace space, String folder) {
+        for (int slash = folder.indexOf('/', 1); slash > 0; slash = folder.indexOf('/', slash + 1)) {
+            String asFile = folder.substring(0, slash);
+            if (store.head(space.key(asFile)).isPresent()) {
+                throw ApiException.conflict("a file exists at " + asFile);
+            }
+        }
     }
 
-    private static EventLog.AccountChange freeing(long bytes) {
-        return new EventLog.AccountChange("storage_bytes_used :freed", null,
-                Map.of(":freed", AttributeValue.fromN(Long.toString(-bytes))), account -> false);
+    private Event record(FtpUser user, EventType type, String path, long size) {
+        return events.append(user.accountId(), new Event.Draft(type, user.id(), user.username(), path, size),
+                EventLog.AccountChange.NONE, List.of());
     }
 
     private Map<String, Object> entry(FileSpace space, FileStore.Entry entry) {
@@ -266,11 +271,10 @@ public class FilesEndpoint {
         if (search.getBytes(StandardCharsets.UTF_8).length > 1024) {
             throw ApiException.badRequest("search is longer than 1024 bytes");
         }
-        if (search.contains("/") || search.contains("\\") || !Text.isWellFormed(search)
-                || search.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("search is a prefix of names in the folder: no slashes, backslashes or "
-                    + "control characters");
+        if (search.contains("/")) {
+            throw ApiException.badRequest("search is a prefix of names in the folder: it cannot contain /");
         }
+        PathPolicy.checkCharacters(search, "search");
     }
 
     private static long size(ApiRequest request) {
@@ -299,8 +303,13 @@ public class FilesEndpoint {
         }).orElse(otherwise);
     }
 
+    /** The part's type/subtype as S3 will store and serve it; anything else becomes application/octet-stream. */
     private static String contentType(String sent) {
-        return sent == null || sent.isBlank() || sent.length() > 255 ? "application/octet-stream" : sent;
+        if (sent == null) {
+            return "application/octet-stream";
+        }
+        String type = sent.split(";", 2)[0].trim();
+        return MEDIA_TYPE.matcher(type).matches() ? type : "application/octet-stream";
     }
 
     private static ApiException tooLarge() {

@@ -1,11 +1,9 @@
 package com.trueftp.filesapi;
 
+import com.trueftp.aws.S3Module;
 import com.trueftp.emulators.testing.AwsUnderTest;
 import com.trueftp.files.FileStore;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.nio.charset.StandardCharsets;
 
@@ -18,8 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FileStoreIT {
     private final AwsUnderTest aws = AwsUnderTest.emulators();
-    private final FileStore store = new FileStore(aws.s3(), S3Presigner.builder()
-            .region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create()).build(), aws.config());
+    private final FileStore store = new FileStore(aws.s3(), S3Module.presignerFrom(aws.config()), aws.config());
 
     @Test
     void aWriteForANewKeyFailsOnceTheKeyExists() {

@@ -255,7 +255,7 @@ abstract class FilesHandlerContract {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "docs/a.txt", "/a/../b.txt", "/a/./b.txt", "/a//b.txt", "/a\\b.txt", "/a\u0000b",
-            "/a\u0007b", "/é\ud800"})
+            "/a\u0007b", "/é\ud800", "/a\uFFFE"})
     void badPathsAre400AndTouchNothing(String path) throws Exception {
         List<APIGatewayProxyResponseEvent> answers = List.of(upload(path, "x"),
                 call("list-files.json", Map.of("path", path)),
@@ -351,8 +351,10 @@ abstract class FilesHandlerContract {
     }
 
     @Test
-    void searchWithASlashIs400() {
-        assertThat(call("list-files.json", Map.of("path", "/", "search", "a/b")).getStatusCode()).isEqualTo(400);
+    void searchWithASlashIs400() throws Exception {
+        APIGatewayProxyResponseEvent answer = call("list-files.json", Map.of("path", "/", "search", "a/b"));
+        assertThat(answer.getStatusCode()).isEqualTo(400);
+        assertThat((String) json(answer).get("error")).contains("cannot contain /");
     }
 
     @Test
@@ -493,6 +495,49 @@ abstract class FilesHandlerContract {
                 .PUT(HttpRequest.BodyPublishers.ofString("hello world")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(200);
         assertThat(listAll("/big/", null, 10)).containsExactly("archive.tar");
+    }
+
+    @Test
+    void anUploadUrlForASmallerFileBuysNoQuotaAndTheCountNeverGoesBelowZero() {
+        upload("/big", "x".repeat(1000));
+        call("upload-url.json", Map.of("path", "/big", "size", "0"));
+        call("upload-url.json", Map.of("path", "/big", "size", "0"));
+        assertThat(storageUsed()).isEqualTo(1000);
+
+        setStorageUsed(10); // as if bytes had been written around the API
+        call("delete-file.json", Map.of("path", "/big"));
+        assertThat(storageUsed()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/c.html/sub/, mkdir.json", "/c.html/sub/x.txt, upload-url.json", "/c.html/x.txt, upload-file.json"})
+    void aNameIsAFileOrAFolderNeverBoth(String path, String sample) throws Exception {
+        upload("/c.html", "<p>");
+        APIGatewayProxyResponseEvent answer = sample.equals("upload-file.json") ? upload(path, "x")
+                : call(sample, Map.of("path", path, "size", "1"));
+        assertThat(answer.getStatusCode()).isEqualTo(409);
+        assertThat(json(answer)).containsEntry("error", "a file exists at /c.html");
+        assertThat(listAll("/", null, 10)).containsExactly("c.html");
+    }
+
+    @Test
+    void aPartContentTypeThatIsNotAMediaTypeIsStoredAsOctetStream() throws Exception {
+        byte[] body = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n"
+                + "Content-Type: text/html\u0001x\r\n\r\nabc\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        APIGatewayProxyRequestEvent event = withBody(body);
+        event.setQueryStringParameters(Map.of("path", "/a.bin"));
+
+        assertThat(handler.handleRequest(event, null).getStatusCode()).isEqualTo(201);
+        assertThat(aws.s3().headObject(b -> b.bucket(bucket()).key(account + "/" + user + "/a.bin")).contentType())
+                .isEqualTo("application/octet-stream");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uFFFF", "a\uFFFE", "\u0001", "a\\b"})
+    void searchesS3CouldNotCarryAre400(String search) throws Exception {
+        APIGatewayProxyResponseEvent answer = call("list-files.json", Map.of("path", "/", "search", search));
+        assertThat(answer.getStatusCode()).isEqualTo(400);
+        assertThat((String) json(answer).get("error")).startsWith("search must not contain");
     }
 
     @ParameterizedTest

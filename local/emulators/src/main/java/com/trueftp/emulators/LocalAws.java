@@ -7,15 +7,11 @@ import com.trueftp.config.Config;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import com.trueftp.auth.RandomIds;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import com.trueftp.aws.S3Module;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -125,13 +121,7 @@ public final class LocalAws implements AutoCloseable {
 
     /** A client for tests and benchmarks; handlers build their own from configuration. */
     public S3Client s3() {
-        Config config = config();
-        return S3Client.builder().httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .endpointOverride(URI.create(config.require(Config.S3_ENDPOINT)))
-                .forcePathStyle(true)
-                .build();
+        return S3Module.s3Builder(config()).build();
     }
 
     /** A client for provisioning and tests; handlers build their own from configuration. */

@@ -1,6 +1,7 @@
 package com.trueftp.emulators.testing;
 
 import com.trueftp.aws.AwsModule;
+import com.trueftp.aws.S3Module;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.config.Config;
@@ -10,10 +11,6 @@ import com.trueftp.emulators.SharedEmulators;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -70,11 +67,7 @@ public record AwsUnderTest(String name, Config config, DynamoDbClient dynamo, S3
             Config config = Config.of(settings);
             DynamoDbClient dynamo = AwsModule.dynamoDbBuilder(config).build();
             Provisioner.createTables(dynamo, Tables.ALL);
-            S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create())
-                    .region(Region.of(container.getRegion()))
-                    .credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create(container.getAccessKey(), container.getSecretKey())))
-                    .endpointOverride(container.getEndpoint()).forcePathStyle(true).build();
+            S3Client s3 = S3Module.s3Builder(config).build();
             s3.createBucket(b -> b.bucket(LocalAws.FILES_BUCKET));
             localStack = new AwsUnderTest("localstack", config, dynamo, s3);
         }

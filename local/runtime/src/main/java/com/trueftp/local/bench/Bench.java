@@ -118,6 +118,8 @@ public final class Bench {
         json.put("ftp_users", new FtpUsersBench(clock).run());
         System.out.println();
         json.put("events", new EventsBench(clock).run());
+        System.out.println();
+        json.put("files", new FilesBench(clock, FilesBench.DEFAULT_FILES).run());
     }
 
     // ---------------------------------------------------------------- (a) cold start
