@@ -279,9 +279,10 @@ public class TrueFtpStack extends Stack {
         Function fn = function(LambdaFunction.FILES, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
                 Tables.RATE_LIMITS, Tables.EVENTS);
         usesFiles(fn);
-        // HeadObject and the presigned GET need GetObject; the presigned PUT needs PutObject.
+        // HeadObject and the presigned GET need GetObject; PUT and multipart uploads (presigned too) PutObject;
+        // the presigned abort of a multipart upload AbortMultipartUpload.
         fn.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+                .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
                 .resources(List.of(filesBucket.arnForObjects("*")))
                 .build());
         fn.addEnvironment(Config.CURSOR_SECRET, cursorSecret.getSecretValue().unsafeUnwrap());

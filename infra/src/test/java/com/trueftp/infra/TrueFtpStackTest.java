@@ -245,7 +245,7 @@ class TrueFtpStackTest {
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
                 bucket, Set.of("s3:ListBucket"),
-                bucket + "/*", Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject")));
+                bucket + "/*", Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")));
         Map<String, Object> variables = environment(LambdaFunction.FILES);
         assertThat(referencedId(variables.get(Config.FILES_BUCKET))).isEqualTo(bucket);
         assertThat(variables).containsEntry(Config.DOWNLOAD_URL_TTL_SECONDS, "300")

@@ -33,6 +33,12 @@ import java.util.function.LongConsumer;
 public class FileStore {
     /** DeleteObjects takes at most this many keys per call. */
     static final int DELETE_BATCH = 1000;
+    /** The largest object one PUT may create; larger ones go in parts. */
+    public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
+    /** S3's largest object. */
+    public static final long MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024 * 1024;
+    static final int MAX_PRESIGNED_PARTS = 1000;
+    static final long MIN_PRESIGNED_PART_BYTES = 64L * 1024 * 1024;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -202,6 +208,47 @@ public class FileStore {
         Map<String, List<String>> headers = new HashMap<>(presigned.signedHeaders());
         headers.remove("host"); // the client's HTTP library sends it from the URL
         return new Upload(URI.create(presigned.url().toString()), headers, presigned.expiration());
+    }
+
+    /**
+     * A multipart upload started for {@code size} bytes at {@code key}, with a presigned URL per part (each
+     * part {@code partSize} bytes, the last one the rest), one to complete it and one to abort it.
+     */
+    public record MultipartUpload(String uploadId, long partSize, List<Part> parts, URI complete, URI abort,
+                                  Instant expires) {
+        /** One part: its number (from 1), exact size and presigned PUT URL. */
+        public record Part(int number, long size, URI url) {
+        }
+    }
+
+    /**
+     * Starts a multipart upload (one S3 call) and presigns its parts: at most {@value #MAX_PRESIGNED_PARTS}
+     * parts of at least {@value #MIN_PRESIGNED_PART_BYTES} bytes, so that the answer stays small.
+     */
+    public MultipartUpload presignMultipart(String key, long size, Duration ttl) {
+        long partSize = Math.max(MIN_PRESIGNED_PART_BYTES, ceilToMiB((size + MAX_PRESIGNED_PARTS - 1) / MAX_PRESIGNED_PARTS));
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
+                .contentType("application/octet-stream")).uploadId();
+        List<MultipartUpload.Part> parts = new ArrayList<>();
+        Instant expires = null;
+        for (int number = 1; (long) (number - 1) * partSize < size; number++) {
+            int partNumber = number;
+            long partBytes = Math.min(partSize, size - (number - 1) * partSize);
+            var presigned = presigner.presignUploadPart(b -> b.signatureDuration(ttl).uploadPartRequest(u -> u
+                    .bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).contentLength(partBytes)));
+            parts.add(new MultipartUpload.Part(number, partBytes, URI.create(presigned.url().toString())));
+            expires = presigned.expiration();
+        }
+        URI complete = URI.create(presigner.presignCompleteMultipartUpload(b -> b.signatureDuration(ttl)
+                .completeMultipartUploadRequest(c -> c.bucket(bucket).key(key).uploadId(uploadId))).url().toString());
+        URI abort = URI.create(presigner.presignAbortMultipartUpload(b -> b.signatureDuration(ttl)
+                .abortMultipartUploadRequest(a -> a.bucket(bucket).key(key).uploadId(uploadId))).url().toString());
+        return new MultipartUpload(uploadId, partSize, parts, complete, abort, expires);
+    }
+
+    private static long ceilToMiB(long bytes) {
+        long mib = 1024L * 1024;
+        return (bytes + mib - 1) / mib * mib;
     }
 
     /** RFC 6266: a plain ASCII name for old clients and the exact name in UTF-8 for the rest. */

@@ -42,8 +42,6 @@ public class FilesEndpoint {
     public static final int MAX_API_UPLOAD_BYTES = 4 * 1024 * 1024;
     /** The whole multipart body: the file and its part headers. */
     static final int MAX_UPLOAD_BODY_BYTES = MAX_API_UPLOAD_BYTES + 64 * 1024;
-    /** S3's limit for one PUT. */
-    static final long MAX_PRESIGNED_UPLOAD_BYTES = 5L * 1024 * 1024 * 1024;
     static final String FOLDER_CONTENT_TYPE = "application/x-directory";
     private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
             + "/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
@@ -146,8 +144,9 @@ public class FilesEndpoint {
     }
 
     /**
-     * POST upload-url?path=&size=: a presigned PUT for exactly {@code size} bytes, for files too large to go
-     * through the API. The size is counted in the storage use at once (the upload itself bypasses the API).
+     * POST upload-url?path=&size=: for files too large to go through the API, a presigned PUT for exactly
+     * {@code size} bytes, or above 5 GiB a multipart upload with a presigned URL per part and one to complete
+     * it. The size is counted in the storage use at once: the upload itself bypasses the API.
      */
     public ApiResponse uploadUrl(ApiRequest request) {
         String path = PathPolicy.file(request.query("path").orElse(null), "path");
@@ -157,7 +156,18 @@ public class FilesEndpoint {
         // Counted now, as if the file had landed; a smaller replacement frees nothing until it has (the API does
         // not see the upload itself, and a promise to shrink a file must not buy quota).
         reserveFor(request, space, path, size);
-        FileStore.Upload upload = store.presignPut(space.key(path), size, uploadTtl);
+        String key = space.key(path);
+        if (size > FileStore.MAX_SINGLE_PUT_BYTES) {
+            FileStore.MultipartUpload upload = store.presignMultipart(key, size, uploadTtl);
+            List<Map<String, Object>> parts = upload.parts().stream().map(part -> Json.object(
+                    "part_number", part.number(), "size", part.size(), "url", part.url().toString())).toList();
+            return ApiResponse.created(Json.object("method", "multipart", "upload_id", upload.uploadId(),
+                    "part_size", upload.partSize(), "parts", parts,
+                    "complete", Json.object("method", "POST", "url", upload.complete().toString()),
+                    "abort", Json.object("method", "DELETE", "url", upload.abort().toString()),
+                    "size", size, "expires_at", Json.timestamp(upload.expires())));
+        }
+        FileStore.Upload upload = store.presignPut(key, size, uploadTtl);
         Map<String, String> headers = new TreeMap<>();
         upload.headers().forEach((name, values) -> headers.put(name, String.join(",", values)));
         return ApiResponse.created(Json.object("method", "PUT", "url", upload.url().toString(), "headers", headers,
@@ -289,8 +299,8 @@ public class FilesEndpoint {
         if (size < 0) {
             throw ApiException.badRequest("size must be a whole number of bytes, got " + value);
         }
-        if (size > MAX_PRESIGNED_UPLOAD_BYTES) {
-            throw ApiException.badRequest("size is over 5 GiB, the largest single upload: upload larger files over FTP");
+        if (size > FileStore.MAX_OBJECT_BYTES) {
+            throw ApiException.badRequest("size is over 5 TiB, the largest file S3 stores");
         }
         return size;
     }

@@ -498,6 +498,42 @@ abstract class FilesHandlerContract {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void over5GiBUploadUrlIsAMultipartUploadWithAUrlPerPartAndOneToComplete() throws Exception {
+        long size = 5L * 1024 * 1024 * 1024 + 1;
+        APIGatewayProxyResponseEvent answer = call("upload-url.json", Map.of("path", "/huge.bin", "size", Long.toString(size)));
+
+        assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(201);
+        Map<String, Object> body = json(answer);
+        assertThat(body).containsEntry("method", "multipart").containsEntry("part_size", 64 * 1024 * 1024)
+                .containsKeys("upload_id", "complete", "abort", "expires_at");
+        List<Map<String, Object>> parts = (List<Map<String, Object>>) body.get("parts");
+        assertThat(parts).hasSize(81);
+        assertThat(parts.stream().mapToLong(p -> ((Number) p.get("size")).longValue()).sum()).isEqualTo(size);
+        assertThat(parts.get(80)).containsEntry("part_number", 81).containsEntry("size", 1);
+        assertThat(storageUsed()).isEqualTo(size);
+
+        // Two parts are enough to prove the URLs: S3 completes any ascending set of uploaded parts.
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> etags = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            byte[] part = new byte[i == 0 ? 5 * 1024 * 1024 : 3];
+            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create((String) parts.get(i).get("url")))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(part)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).isEqualTo(200);
+            etags.add(put.headers().firstValue("ETag").orElseThrow());
+        }
+        String completion = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + etags.get(0)
+                + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + etags.get(1) + "</ETag></Part></CompleteMultipartUpload>";
+        HttpResponse<String> completed = http.send(HttpRequest.newBuilder(URI.create((String) ((Map<String, Object>)
+                body.get("complete")).get("url"))).POST(HttpRequest.BodyPublishers.ofString(completion)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+        assertThat(aws.s3().headObject(b -> b.bucket(bucket()).key(account + "/" + user + "/huge.bin")).contentLength())
+                .isEqualTo(5L * 1024 * 1024 + 3);
+    }
+
+    @Test
     void anUploadUrlForASmallerFileBuysNoQuotaAndTheCountNeverGoesBelowZero() {
         upload("/big", "x".repeat(1000));
         call("upload-url.json", Map.of("path", "/big", "size", "0"));
@@ -541,8 +577,8 @@ abstract class FilesHandlerContract {
     }
 
     @ParameterizedTest
-    @CsvSource({"'', size is required", "-1, size must be", "1.5, size must be", "5368709121, size is over 5 GiB"})
-    void uploadUrlNeedsAWholeSizeUpTo5GiB(String size, String error) throws Exception {
+    @CsvSource({"'', size is required", "-1, size must be", "1.5, size must be", "5497558138881, size is over 5 TiB"})
+    void uploadUrlNeedsAWholeSizeUpTo5TiB(String size, String error) throws Exception {
         APIGatewayProxyResponseEvent answer = call("upload-url.json", size.isEmpty() ? Map.of("path", "/a")
                 : Map.of("path", "/a", "size", size));
         assertThat(answer.getStatusCode()).isEqualTo(400);
