@@ -33,6 +33,9 @@ import java.util.function.LongConsumer;
 public class FileStore {
     /** DeleteObjects takes at most this many keys per call. */
     static final int DELETE_BATCH = 1000;
+    /** A batch of 1,000 deletions takes longer than a call on one object: it gets bounds of its own. */
+    static final Duration BATCH_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration BATCH_CALL_TIMEOUT = Duration.ofSeconds(20);
     /** The largest object one PUT may create; larger ones go in parts. */
     public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
     /** S3's largest object. */
@@ -180,7 +183,8 @@ public class FileStore {
             DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder()
                     .quiet(true)
                     .objects(sizes.keySet().stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList())
-                    .build()));
+                    .build()).overrideConfiguration(o -> o.apiCallAttemptTimeout(BATCH_ATTEMPT_TIMEOUT)
+                    .apiCallTimeout(BATCH_CALL_TIMEOUT)));
             response.errors().forEach(error -> sizes.remove(error.key()));
             long bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
             total += bytes;

@@ -48,7 +48,9 @@ public class ListCursor {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(INVALID);
         }
-        if (token.length == 0 || !MessageDigest.isEqual(signature, sign(space, folder, search, token))) {
+        // Only the one spelling we issue: base64 leaves spare bits in a last character that decoding ignores.
+        boolean canonical = cursor.equals(ENCODER.encodeToString(token) + "." + ENCODER.encodeToString(signature));
+        if (token.length == 0 || !canonical || !MessageDigest.isEqual(signature, sign(space, folder, search, token))) {
             throw ApiException.badRequest(INVALID);
         }
         return new String(token, StandardCharsets.UTF_8);

@@ -33,6 +33,15 @@ class MultipartFormTest {
     }
 
     @Test
+    void whatEncodeWritesParsesBackToTheSameBytes() {
+        byte[] content = {0, 13, 10, 45, 45, (byte) 0xff};
+        MultipartForm form = MultipartForm.parse(MultipartForm.encode("b0undary", "file", "x.bin", content),
+                "multipart/form-data; boundary=b0undary");
+        assertThat(form.part("file").orElseThrow().bytes()).isEqualTo(content);
+        assertThat(form.part("file").orElseThrow().filename()).isEqualTo("x.bin");
+    }
+
+    @Test
     void acceptsAQuotedBoundaryAndAnEmptyFile() {
         String body = "--a:b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e\"\r\n\r\n\r\n--a:b--";
         MultipartForm form = MultipartForm.parse(bytes(body), "multipart/form-data; boundary=\"a:b\"");

@@ -12,6 +12,7 @@ import com.trueftp.emulators.testing.SampleEvents;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.http.MultipartForm;
 import com.trueftp.json.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,14 +101,7 @@ abstract class FilesHandlerContract {
     }
 
     static byte[] multipart(String field, byte[] content) {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field
-                + "\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + content.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(content, 0, body, head.length, content.length);
-        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-        return body;
+        return MultipartForm.encode(BOUNDARY, field, "x.bin", content);
     }
 
     private static Map<String, Object> json(APIGatewayProxyResponseEvent response) throws Exception {
@@ -314,8 +308,7 @@ abstract class FilesHandlerContract {
         String otherUser = newUser(account, "other");
         String otherAccount = accounts.create("Other", Plan.PRO).id();
         String foreignUser = newUser(otherAccount, "pipeline");
-        char last = cursor.charAt(cursor.length() - 1);
-        String altered = cursor.substring(0, cursor.length() - 1) + (last == 'A' ? 'B' : 'A');
+        String altered = (cursor.charAt(0) == 'A' ? 'B' : 'A') + cursor.substring(1); // another position
 
         List<APIGatewayProxyResponseEvent> answers = List.of(
                 call("list-files.json", Map.of("path", "/dir/", "cursor", altered)),

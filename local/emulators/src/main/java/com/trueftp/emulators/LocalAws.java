@@ -119,6 +119,10 @@ public final class LocalAws implements AutoCloseable {
         return dynalite.endpoint();
     }
 
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
     /** A client for tests and benchmarks; handlers build their own from configuration. */
     public S3Client s3() {
         return S3Module.s3Builder(config()).build();

@@ -2,6 +2,7 @@ package com.trueftp.local;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.config.Config;
+import com.trueftp.emulators.LocalAws;
 
 import java.net.BindException;
 import java.nio.file.Path;
@@ -41,7 +42,8 @@ public final class LocalMain {
             runtime.close();
             stopped.countDown();
         }));
-        System.out.println("Data in " + data.toAbsolutePath() + "; DynamoDB emulator at " + runtime.aws().dynamoEndpoint());
+        System.out.println("Data in " + data.toAbsolutePath() + "; DynamoDB emulator at " + runtime.aws().dynamoEndpoint()
+                + ", S3 emulator at " + runtime.aws().s3Endpoint() + " (bucket " + LocalAws.FILES_BUCKET + ")");
         System.out.println("TrueFTP API listening on " + runtime.baseUrl());
         System.out.flush();
         stopped.await();

@@ -1,6 +1,7 @@
 package com.trueftp.local;
 
 import com.trueftp.admin.AdminCli;
+import com.trueftp.http.MultipartForm;
 import com.trueftp.json.Json;
 
 import java.io.ByteArrayOutputStream;
@@ -62,15 +63,7 @@ final class ApiClient {
 
     /** A multipart/form-data body with one field named {@code file}, as {@code curl -F file=@name} sends it. */
     static byte[] multipartFile(String filename, byte[] content) {
-        String boundary = "----trueftp-test-boundary";
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + content.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(content, 0, body, head.length, content.length);
-        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-        return body;
+        return MultipartForm.encode("----trueftp-test-boundary", "file", filename, content);
     }
 
     static final String MULTIPART_TYPE = "multipart/form-data; boundary=----trueftp-test-boundary";

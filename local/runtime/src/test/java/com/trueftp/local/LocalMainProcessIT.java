@@ -62,14 +62,22 @@ class LocalMainProcessIT {
     void sigtermStopsTheRuntimeAndItsEmulatorsAndDataSurvivesARestart() throws Exception {
         Started first = start();
         ApiClient admin = new ApiClient(first.url(), data);
-        String token = admin.newKey("pro", "read");
+        String token = admin.newKey("pro", "read,write");
         assertThat(get(first.url(), token).statusCode()).isEqualTo(200);
+        String user = (String) ApiClient.json(admin.send("POST", "/ftp-users", token,
+                "{\"username\":\"keeper\",\"password\":\"a-strong-secret\"}")).get("id");
+        byte[] content = "kept across restarts".getBytes(StandardCharsets.UTF_8);
+        assertThat(admin.send("POST", "/ftp-users/" + user + "/files?path=/kept.txt", token, ApiClient.MULTIPART_TYPE,
+                ApiClient.multipartFile("kept.txt", content)).statusCode()).isEqualTo(201);
         stopWithSigterm(first.process());
         assertThat(Files.exists(data.resolve(LocalStackFile.NAME))).as("stack file removed on stop").isFalse();
         assertThat(admin.admin("list-keys", "--account", "acc_x").stderr()).contains("no local stack is running");
 
         Started second = start();
         assertThat(get(second.url(), token).statusCode()).as("the same key after a restart").isEqualTo(200);
+        ApiClient again = new ApiClient(second.url(), data);
+        assertThat(again.download("/ftp-users/" + user + "/files/download?path=/kept.txt", token).body())
+                .as("the same file after a restart").isEqualTo(content);
         stopWithSigterm(second.process());
     }
 

@@ -18,6 +18,7 @@ import com.trueftp.filesapi.FilesEndpoint;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.http.ApiRequest;
 import com.trueftp.http.ApiResponse;
+import com.trueftp.http.MultipartForm;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
 import com.trueftp.json.Json;
@@ -225,7 +226,7 @@ final class FilesBench {
                                           String bucket, String accountId) throws Exception {
         byte[] mib = new byte[MIB];
         new Random(1).nextBytes(mib);
-        byte[] multipart = multipart(mib);
+        byte[] multipart = MultipartForm.encode(BOUNDARY, "file", "one-mib.bin", mib);
         HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         String directKey = accountId + "/direct/one-mib.bin";
@@ -280,17 +281,6 @@ final class FilesBench {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         return Bench.nearestRank(sorted, 50);
-    }
-
-    private static byte[] multipart(byte[] content) {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"one-mib.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + content.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(content, 0, body, head.length, content.length);
-        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-        return body;
     }
 
     private static ApiRequest request(String route, Caller caller, String user, Map<String, String> query) {
