@@ -33,9 +33,6 @@ import java.util.function.LongConsumer;
 public class FileStore {
     /** DeleteObjects takes at most this many keys per call. */
     static final int DELETE_BATCH = 1000;
-    /** A batch of 1,000 deletions takes longer than a call on one object: it gets bounds of its own. */
-    static final Duration BATCH_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration BATCH_CALL_TIMEOUT = Duration.ofSeconds(20);
     /** The largest object one PUT may create; larger ones go in parts. */
     public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
     /** S3's largest object. */
@@ -46,6 +43,8 @@ public class FileStore {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final String bucket;
+    /** A batch of 1,000 deletions takes longer than a call on one object: it gets a bound of its own. */
+    private final Duration batchTimeout;
 
     /** An object's size, time and version (its ETag). */
     public record ObjectInfo(long size, Instant modified, String etag) {
@@ -74,6 +73,7 @@ public class FileStore {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = config.require(Config.FILES_BUCKET);
+        this.batchTimeout = config.s3BatchTimeout();
     }
 
     public Optional<ObjectInfo> head(String key) {
@@ -183,8 +183,7 @@ public class FileStore {
             DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder()
                     .quiet(true)
                     .objects(sizes.keySet().stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList())
-                    .build()).overrideConfiguration(o -> o.apiCallAttemptTimeout(BATCH_ATTEMPT_TIMEOUT)
-                    .apiCallTimeout(BATCH_CALL_TIMEOUT)));
+                    .build()).overrideConfiguration(o -> o.apiCallAttemptTimeout(batchTimeout).apiCallTimeout(batchTimeout)));
             response.errors().forEach(error -> sizes.remove(error.key()));
             long bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
             total += bytes;

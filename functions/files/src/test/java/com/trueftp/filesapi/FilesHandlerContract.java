@@ -481,7 +481,9 @@ abstract class FilesHandlerContract {
         Map<String, Object> body = json(answer);
         assertThat(body).containsEntry("method", "PUT").containsEntry("size", 11).containsKeys("url", "expires_at", "headers");
         String url = (String) body.get("url");
-        assertThat(url).contains("/" + account + "/" + user + "/big/archive.tar").contains("X-Amz-Expires=900");
+        assertThat(url).contains("/" + account + "/" + user + "/big/archive.tar").contains("X-Amz-Expires=900")
+                .containsPattern("X-Amz-SignedHeaders=[^&]*content-length");
+        assertThat(body.get("headers")).isEqualTo(Map.of("content-length", "11")); // S3 refuses any other length
         assertThat(storageUsed()).isEqualTo(11);
 
         HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))

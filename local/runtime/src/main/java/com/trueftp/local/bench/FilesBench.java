@@ -27,6 +27,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -121,7 +122,10 @@ final class FilesBench {
                 }
                 FilesEndpoint endpoint = new FilesEndpoint(new FtpUserRepository(dynamo, aws.config(),
                         new EventLog(dynamo, aws.config(), clock), clock), new AccountRepository(dynamo, aws.config(), clock),
-                        new FileStore(counted, S3Module.presignerFrom(aws.config()), aws.config()),
+                        // S3Mock rewrites a bucket's whole index on every change: deleting from a bucket of
+                        // 10,000 objects takes minutes where S3 takes a second or two. Patience for this run only.
+                        new FileStore(counted, S3Module.presignerFrom(aws.config()),
+                                aws.config().with(Config.S3_BATCH_TIMEOUT_SECONDS, "900")),
                         new ListCursor(aws.config()), new EventLog(dynamo, aws.config(), clock), clock, aws.config());
                 Caller caller = Caller.of(key.key(), account);
                 json.put("list_s3_calls", listInProcess(endpoint, caller, user, s3Calls));
@@ -307,7 +311,8 @@ final class FilesBench {
                 calls.incrementAndGet();
             }
         };
-        return S3Module.s3Builder(config).overrideConfiguration(
-                AwsModule.overrides().toBuilder().addExecutionInterceptor(counter).build()).build();
+        return S3Module.s3Builder(config)
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(15)))
+                .overrideConfiguration(AwsModule.overrides().toBuilder().addExecutionInterceptor(counter).build()).build();
     }
 }
