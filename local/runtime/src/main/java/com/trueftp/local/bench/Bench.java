@@ -10,6 +10,10 @@ import com.trueftp.auth.Caller;
 import com.trueftp.auth.Scope;
 import com.trueftp.config.Config;
 import com.trueftp.emulators.LocalAws;
+import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.events.EventLog;
+import com.trueftp.http.Routes;
+import com.trueftp.http.LambdaFunction;
 import com.trueftp.emulators.ProjectPaths;
 import com.trueftp.json.Json;
 import com.trueftp.local.LocalGateway;
@@ -73,8 +77,12 @@ public final class Bench {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--cold-start")) {
+            measure(json -> json.put("cold_start", new Bench().coldStarts()));
+            return;
+        }
         if (args.length > 0) {
-            System.err.println("error: ./trueftp bench takes no options (see ./trueftp bench --help)");
+            System.err.println("error: ./trueftp bench takes no options but --cold-start (see ./trueftp bench --help)");
             System.exit(2);
         }
         measure(json -> new Bench().run(json));
@@ -109,7 +117,7 @@ public final class Bench {
                 ((Long) machine.get("memory_total_bytes")) / (1024.0 * 1024 * 1024), machine.get("cpu_model"),
                 machine.get("java_version"), machine.get("java_vm"));
         System.out.println();
-        json.put("cold_start", coldStart());
+        json.put("cold_start", coldStarts());
         System.out.println();
         json.put("warm", warm());
         System.out.println();
@@ -124,45 +132,68 @@ public final class Bench {
 
     // ---------------------------------------------------------------- (a) cold start
 
-    private Map<String, Object> coldStart() throws Exception {
-        Path lambdaJar = root.resolve("functions/account/target/lambda.jar");
+    /** The account function (GET /account) and the files function (GET …/files?path=/), each cold. */
+    private Map<String, Object> coldStarts() throws Exception {
+        Map<String, Object> json = new LinkedHashMap<>();
+        try (LocalAws aws = LocalAws.start(0, null); DynamoDbClient dynamo = aws.dynamoDb()) {
+            Caller caller = createCaller(dynamo, aws.config(), "bench cold start");
+            List<String> context = new ArrayList<>();
+            caller.toAuthorizerContext().forEach((k, v) -> context.add(k + "=" + v));
+            Map<String, String> env = functionEnvironment(aws.settings());
+
+            List<String> account = new ArrayList<>(List.of(LambdaFunction.ACCOUNT.handler(),
+                    Routes.BASE_PATH + "/account", Routes.BASE_PATH + "/account"));
+            account.addAll(context);
+            json.put("account", coldStart(LambdaFunction.ACCOUNT, "GET /account", account, env));
+            System.out.println();
+
+            String user = new FtpUserRepository(dynamo, aws.config(), new EventLog(dynamo, aws.config(), clock), clock)
+                    .create(caller.accountId(), new FtpUserRepository.NewUser("cold", "$argon2id$bench", true, true,
+                            "/", null), caller.plan().ftpUserLimit()).id();
+            List<String> files = new ArrayList<>(List.of(LambdaFunction.FILES.handler(),
+                    Routes.BASE_PATH + "/ftp-users/{id}/files", Routes.BASE_PATH + "/ftp-users/" + user + "/files",
+                    "param.id=" + user, "query.path=/"));
+            files.addAll(context);
+            json.put("files", coldStart(LambdaFunction.FILES, "GET /ftp-users/{id}/files?path=/", files, env));
+        }
+        return json;
+    }
+
+    private Map<String, Object> coldStart(LambdaFunction function, String request, List<String> probeArgs,
+                                          Map<String, String> env) throws Exception {
+        Path lambdaJar = root.resolve("functions/" + function.id() + "/target/lambda.jar");
         Path probeClasses = root.resolve("local/runtime/target/classes");
         requireFile(lambdaJar);
         requireFile(probeClasses.resolve(ColdStartProbe.class.getName().replace('.', '/') + ".class"));
         long jarBytes = Files.size(lambdaJar);
 
-        System.out.printf("(a) Simulated cold start of the account function: GET /account, %d runs%n", COLD_RUNS);
-        System.out.printf("    each run: a fresh JVM (%s) with functions/account/target/lambda.jar (%.1f MiB, "
+        System.out.printf("(a) Simulated cold start of the %s function: %s, %d runs%n", function.id(), request, COLD_RUNS);
+        System.out.printf("    each run: a fresh JVM (%s) with functions/%s/target/lambda.jar (%.1f MiB, "
                         + "%,d bytes) and the probe class; wall time from process start to its 200%n",
-                String.join(" ", COLD_JVM_FLAGS), jarBytes / (1024.0 * 1024), jarBytes);
+                String.join(" ", COLD_JVM_FLAGS), function.id(), jarBytes / (1024.0 * 1024), jarBytes);
 
         List<Double> wall = new ArrayList<>();
         List<Double> init = new ArrayList<>();
         List<Double> invoke = new ArrayList<>();
-        try (LocalAws aws = LocalAws.start(0, null); DynamoDbClient dynamo = aws.dynamoDb()) {
-            Caller caller = createCaller(dynamo, aws.config(), "bench cold start");
-            List<String> command = new ArrayList<>();
-            command.add(javaBinary());
-            command.addAll(COLD_JVM_FLAGS);
-            command.addAll(List.of("-cp", lambdaJar + ":" + probeClasses, ColdStartProbe.class.getName()));
-            caller.toAuthorizerContext().forEach((k, v) -> command.add(k + "=" + v));
-            Map<String, String> env = functionEnvironment(aws.settings());
-
-            System.out.println("    run   wall ms   of which handler init ms   first invoke ms");
-            for (int run = 1; run <= COLD_RUNS; run++) {
-                ProbeResult r = runProbe(command, env);
-                wall.add(r.wallMs());
-                init.add(r.initMs());
-                invoke.add(r.invokeMs());
-                System.out.printf("    %3d %9.0f %26.0f %17.0f%n", run, r.wallMs(), r.initMs(), r.invokeMs());
-            }
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(COLD_JVM_FLAGS);
+        command.addAll(List.of("-cp", lambdaJar + ":" + probeClasses, ColdStartProbe.class.getName()));
+        command.addAll(probeArgs);
+        System.out.println("    run   wall ms   of which handler init ms   first invoke ms");
+        for (int run = 1; run <= COLD_RUNS; run++) {
+            ProbeResult r = runProbe(command, env);
+            wall.add(r.wallMs());
+            init.add(r.initMs());
+            invoke.add(r.invokeMs());
+            System.out.printf("    %3d %9.0f %26.0f %17.0f%n", run, r.wallMs(), r.initMs(), r.invokeMs());
         }
         List<Double> sorted = wall.stream().sorted().toList();
         double median = median(sorted);
         System.out.printf("    wall time: median %.0f ms, min %.0f ms, max %.0f ms%n",
                 median, sorted.get(0), sorted.get(sorted.size() - 1));
-        System.out.printf("    (handler init = building the event and `new AccountHandler()` (Dagger, SDK client); "
-                + "first invoke = handleRequest incl. the first DynamoDB GetItem; the rest is JVM start and class loading)%n");
+        System.out.printf("    (handler init = building the event and the handler's no-arg constructor (Dagger, SDK "
+                + "clients); first invoke = handleRequest incl. its first AWS calls; the rest is JVM start and class loading)%n");
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("runs", COLD_RUNS);
