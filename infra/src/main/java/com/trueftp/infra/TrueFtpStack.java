@@ -264,10 +264,10 @@ public class TrueFtpStack extends Stack {
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
         // Each change appends its event in the same transaction.
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
-        // Deleting a user deletes its files.
+        // Deleting a user deletes its files; a deletion conditional on the version listed needs GetObject too.
         usesFiles(fn);
         fn.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("s3:DeleteObject"))
+                .actions(List.of("s3:GetObject", "s3:DeleteObject"))
                 .resources(List.of(filesBucket.arnForObjects("*")))
                 .build());
         countsRequests(fn);

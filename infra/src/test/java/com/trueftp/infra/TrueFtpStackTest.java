@@ -231,9 +231,9 @@ class TrueFtpStackTest {
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
-                // Deleting a user deletes its files: list them, delete them, nothing else.
+                // Deleting a user deletes its files: list them, delete them (conditional deletes need GetObject).
                 bucket, Set.of("s3:ListBucket"),
-                bucket + "/*", Set.of("s3:DeleteObject")));
+                bucket + "/*", Set.of("s3:GetObject", "s3:DeleteObject")));
     }
 
     @Test

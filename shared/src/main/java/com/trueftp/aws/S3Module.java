@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import javax.inject.Singleton;
 import java.net.URI;
-import java.time.Duration;
 
 /**
  * The S3 client and presigner, for the functions that touch files (with {@link AwsModule}). A module of its
@@ -24,17 +23,10 @@ public final class S3Module {
     private S3Module() {
     }
 
-    /**
-     * Waiting for an answer may take longer than on DynamoDB: DeleteObjects answers only once its 1,000 keys
-     * are gone. Each call stays bounded by the attempt and call timeouts ({@link AwsModule#overrides()}),
-     * which the long calls raise for themselves.
-     */
-    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
-
     @Provides
     @Singleton
     static S3Client s3(Config config, AwsCredentialsProvider credentials) {
-        return configured(S3Client.builder().httpClientBuilder(httpClient()), config, credentials).build();
+        return configured(S3Client.builder().httpClientBuilder(httpClient(config)), config, credentials).build();
     }
 
     /** Signs URLs locally (no call): with the function's own, short-lived credentials. */
@@ -50,11 +42,17 @@ public final class S3Module {
 
     /** The functions' S3 client setup from configuration alone, for tests and benchmarks; callers may override more. */
     public static S3ClientBuilder s3Builder(Config config) {
-        return configured(S3Client.builder().httpClientBuilder(httpClient()), config, AwsModule.credentials(config));
+        return configured(S3Client.builder().httpClientBuilder(httpClient(config)), config, AwsModule.credentials(config));
     }
 
-    private static UrlConnectionHttpClient.Builder httpClient() {
-        return UrlConnectionHttpClient.builder().connectionTimeout(AwsModule.CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT);
+    /**
+     * A client of its own: waiting for an answer may take longer than on DynamoDB, since DeleteObjects answers
+     * only once its 1,000 keys are gone. Every call stays bounded by the attempt and call timeouts
+     * ({@link AwsModule#overrides()}), which the batch raises for itself.
+     */
+    private static UrlConnectionHttpClient.Builder httpClient(Config config) {
+        return UrlConnectionHttpClient.builder().connectionTimeout(AwsModule.CONNECT_TIMEOUT)
+                .socketTimeout(config.s3BatchTimeout());
     }
 
     /** The functions' presigner from configuration alone, for tests and benchmarks. */

@@ -26,9 +26,12 @@ public final class Config {
     public static final Duration DEFAULT_DOWNLOAD_URL_TTL = Duration.ofMinutes(5);
     public static final String UPLOAD_URL_TTL_SECONDS = "UPLOAD_URL_TTL_SECONDS";
     public static final Duration DEFAULT_UPLOAD_URL_TTL = Duration.ofMinutes(15);
-    /** How long one DeleteObjects call of 1,000 keys may take (S3 answers once all are gone). */
+    /**
+     * How long one attempt of a DeleteObjects call of 1,000 keys may take (S3 answers once all are gone);
+     * the call, with a retry, twice that.
+     */
     public static final String S3_BATCH_TIMEOUT_SECONDS = "S3_BATCH_TIMEOUT_SECONDS";
-    public static final Duration DEFAULT_S3_BATCH_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_S3_BATCH_TIMEOUT = Duration.ofSeconds(10);
     public static final String AUTH_CACHE_TTL_SECONDS = "AUTH_CACHE_TTL_SECONDS";
     public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
     public static final String EVENT_RETENTION_DAYS = "EVENT_RETENTION_DAYS";

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -19,25 +20,34 @@ import javax.inject.Inject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 /** The files bucket, by key: what the files endpoints and the FTP-user purge need of S3, one call each. */
 public class FileStore {
     /** DeleteObjects takes at most this many keys per call. */
     static final int DELETE_BATCH = 1000;
+    /** Errors of a conditional deletion whose object another request replaced or deleted first. */
+    private static final Set<String> CHANGED_MEANWHILE = Set.of("PreconditionFailed", "ConditionalRequestConflict",
+            "NoSuchKey");
+    static final int MAX_DELETE_PASSES = 3;
     /** The largest object one PUT may create; larger ones go in parts. */
     public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
     /** S3's largest object. */
     public static final long MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024 * 1024;
-    static final int MAX_PRESIGNED_PARTS = 1000;
+    /** 5 TiB in 1,024 parts is exactly S3's largest part (5 GiB), and the answer stays well inside 6 MB. */
+    static final int MAX_PRESIGNED_PARTS = 1024;
     static final long MIN_PRESIGNED_PART_BYTES = 64L * 1024 * 1024;
 
     private final S3Client s3;
@@ -148,7 +158,35 @@ public class FileStore {
             return true;
         } catch (S3Exception e) {
             // 412: the condition was false; 409: a concurrent conditional write to the same key won;
-            // 404: the version to replace was deleted meanwhile.
+            // 404: the version to replace was deleted meanwhile. Unless the key now holds exactly our bytes:
+            // the SDK retried an attempt of ours that had landed, and the retry met our own write.
+            if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
+                return head(key).map(ObjectInfo::etag).filter(etag -> etag.equals(etagOf(bytes))).isPresent();
+            }
+            throw e;
+        }
+    }
+
+    /** The ETag S3 gives an object stored in one PUT with S3-managed encryption: its MD5, quoted. */
+    public static String etagOf(byte[] bytes) {
+        try {
+            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 unavailable", e);
+        }
+    }
+
+    /**
+     * Deletes the object only if it is still the version {@code etag}: a caller that counts what it deleted
+     * then never counts the same bytes twice.
+     *
+     * @return false, with nothing deleted, when the object changed or went meanwhile
+     */
+    public boolean delete(String key, String etag) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(etag));
+            return true;
+        } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
                 return false;
             }
@@ -156,20 +194,36 @@ public class FileStore {
         }
     }
 
-    public void delete(String key) {
-        s3.deleteObject(b -> b.bucket(bucket).key(key));
-    }
-
     /**
      * Deletes every object under {@code prefix}, {@value #DELETE_BATCH} per call, telling {@code deleted} the
      * bytes each batch removed as soon as it is gone (a caller keeping a usage counter stays exact even if
-     * it is stopped half-way).
+     * it is stopped half-way, and when two deletions race, each object's bytes are reported once).
      *
      * @return the bytes removed in all
      * @throws IllegalStateException when S3 refuses some of the keys (after reporting what it did delete)
      */
     public long deleteAll(String prefix, LongConsumer deleted) {
         long total = 0;
+        // Each deletion is conditional on the version listed: an object replaced meanwhile stays, and the next
+        // pass deletes (and counts) its new version.
+        for (int pass = 1; ; pass++) {
+            Pass result = deletePass(prefix, deleted);
+            total += result.bytes();
+            if (!result.leftChanged()) {
+                return total;
+            }
+            if (pass == MAX_DELETE_PASSES) {
+                throw new IllegalStateException("objects under " + prefix + " kept changing while they were deleted");
+            }
+        }
+    }
+
+    private record Pass(long bytes, boolean leftChanged) {
+    }
+
+    private Pass deletePass(String prefix, LongConsumer deleted) {
+        long total = 0;
+        boolean leftChanged = false;
         String token = null;
         do {
             String continuation = token;
@@ -182,19 +236,29 @@ public class FileStore {
             page.contents().forEach(o -> sizes.put(o.key(), o.size()));
             DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder()
                     .quiet(true)
-                    .objects(sizes.keySet().stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList())
-                    .build()).overrideConfiguration(o -> o.apiCallAttemptTimeout(batchTimeout).apiCallTimeout(batchTimeout)));
-            response.errors().forEach(error -> sizes.remove(error.key()));
+                    .objects(page.contents().stream().map(o -> ObjectIdentifier.builder().key(o.key())
+                            .eTag(o.eTag()).build()).toList())
+                    .build()).overrideConfiguration(o -> o.apiCallAttemptTimeout(batchTimeout)
+                    .apiCallTimeout(batchTimeout.multipliedBy(2))));
+            List<S3Error> refused = new ArrayList<>();
+            for (S3Error error : response.errors()) {
+                sizes.remove(error.key()); // not deleted by this call: not counted
+                if (CHANGED_MEANWHILE.contains(error.code())) {
+                    leftChanged = leftChanged || !"NoSuchKey".equals(error.code()); // replaced, not gone
+                } else {
+                    refused.add(error);
+                }
+            }
             long bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
             total += bytes;
             deleted.accept(bytes);
-            if (!response.errors().isEmpty()) {
-                throw new IllegalStateException("S3 refused to delete " + response.errors().size() + " objects under "
-                        + prefix + ", first: " + response.errors().get(0).code());
+            if (!refused.isEmpty()) {
+                throw new IllegalStateException("S3 refused to delete " + refused.size() + " objects under "
+                        + prefix + ", first: " + refused.get(0).code());
             }
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
-        return total;
+        return new Pass(total, leftChanged);
     }
 
     /** A GET URL that downloads the object as an attachment named {@code filename}. */

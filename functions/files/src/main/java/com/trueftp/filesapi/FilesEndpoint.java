@@ -45,7 +45,7 @@ public class FilesEndpoint {
     static final String FOLDER_CONTENT_TYPE = "application/x-directory";
     private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
             + "/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
-    /** Uploads racing on one path each measure, reserve and write conditionally; a loser tries again. */
+    /** Uploads and deletes racing on one path each measure, then write conditionally; a loser tries again. */
     static final int MAX_UPLOAD_ATTEMPTS = 3;
 
     private final FtpUserRepository users;
@@ -155,10 +155,16 @@ public class FilesEndpoint {
         FileSpace space = space(user);
         // Counted now, as if the file had landed; a smaller replacement frees nothing until it has (the API does
         // not see the upload itself, and a promise to shrink a file must not buy quota).
-        reserveFor(request, space, path, size);
+        Placement placement = reserveFor(request, space, path, size);
         String key = space.key(path);
         if (size > FileStore.MAX_SINGLE_PUT_BYTES) {
-            FileStore.MultipartUpload upload = store.presignMultipart(key, size, uploadTtl);
+            FileStore.MultipartUpload upload;
+            try {
+                upload = store.presignMultipart(key, size, uploadTtl); // one S3 call
+            } catch (RuntimeException e) {
+                accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
+                throw e;
+            }
             List<Map<String, Object>> parts = upload.parts().stream().map(part -> Json.object(
                     "part_number", part.number(), "size", part.size(), "url", part.url().toString())).toList();
             return ApiResponse.created(Json.object("method", "multipart", "upload_id", upload.uploadId(),
@@ -188,13 +194,28 @@ public class FilesEndpoint {
             long freed = store.deleteAll(folderKey, bytes -> accounts.releaseStorage(space.accountId(), bytes));
             record(user, EventType.FOLDER_DELETED, raw, freed);
         } else {
-            String key = space.key(raw);
-            long size = store.head(key).orElseThrow(() -> fileNotFound(raw)).size();
-            store.delete(key);
-            accounts.releaseStorage(space.accountId(), size);
-            record(user, EventType.FILE_DELETED, raw, size);
+            deleteFile(user, space, raw);
         }
         return ApiResponse.noContent();
+    }
+
+    /**
+     * Deletes the version measured, so its bytes are released once however many deletes race; a version
+     * replaced meanwhile is measured again.
+     */
+    private void deleteFile(FtpUser user, FileSpace space, String path) {
+        String key = space.key(path);
+        for (int attempt = 1; ; attempt++) {
+            FileStore.ObjectInfo info = store.head(key).orElseThrow(() -> fileNotFound(path));
+            if (store.delete(key, info.etag())) {
+                accounts.releaseStorage(space.accountId(), info.size());
+                record(user, EventType.FILE_DELETED, path, info.size());
+                return;
+            }
+            if (attempt == MAX_UPLOAD_ATTEMPTS) {
+                throw ApiException.conflict("the file at " + path + " kept changing during the delete: try again");
+            }
+        }
     }
 
     /** POST mkdir?path=: an empty folder; its parents need not exist (they are implied). */

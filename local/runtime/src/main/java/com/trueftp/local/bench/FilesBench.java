@@ -27,7 +27,6 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -95,9 +94,12 @@ final class FilesBench {
             Map<String, String> settings = aws.settings();
             settings.forEach(System::setProperty);
             AtomicLong s3Calls = new AtomicLong();
+            // S3Mock rewrites a bucket's whole index on every change: deleting from a bucket of 10,000
+            // objects takes minutes where S3 takes seconds. Patience for this run only.
+            Config patient = aws.config().with(Config.S3_BATCH_TIMEOUT_SECONDS, "900");
             try (LocalGateway gateway = LocalGateway.start(0, Config.DEFAULT_AUTH_CACHE_TTL, LogLevel.WARN, false);
                  DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3();
-                 S3Client counted = countingClient(aws.config(), s3Calls)) {
+                 S3Client counted = countingClient(patient, s3Calls)) {
                 Account account = new AccountRepository(dynamo, aws.config(), clock).create("bench files", Plan.BUSINESS);
                 var key = new ApiKeyRepository(dynamo, aws.config(), clock).create(account.id(), "bench",
                         EnumSet.of(Scope.READ, Scope.WRITE), Bench.BENCH_RATE_LIMIT, null);
@@ -122,10 +124,7 @@ final class FilesBench {
                 }
                 FilesEndpoint endpoint = new FilesEndpoint(new FtpUserRepository(dynamo, aws.config(),
                         new EventLog(dynamo, aws.config(), clock), clock), new AccountRepository(dynamo, aws.config(), clock),
-                        // S3Mock rewrites a bucket's whole index on every change: deleting from a bucket of
-                        // 10,000 objects takes minutes where S3 takes a second or two. Patience for this run only.
-                        new FileStore(counted, S3Module.presignerFrom(aws.config()),
-                                aws.config().with(Config.S3_BATCH_TIMEOUT_SECONDS, "900")),
+                        new FileStore(counted, S3Module.presignerFrom(aws.config()), patient),
                         new ListCursor(aws.config()), new EventLog(dynamo, aws.config(), clock), clock, aws.config());
                 Caller caller = Caller.of(key.key(), account);
                 json.put("list_s3_calls", listInProcess(endpoint, caller, user, s3Calls));
@@ -312,7 +311,6 @@ final class FilesBench {
             }
         };
         return S3Module.s3Builder(config)
-                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(15)))
                 .overrideConfiguration(AwsModule.overrides().toBuilder().addExecutionInterceptor(counter).build()).build();
     }
 }
