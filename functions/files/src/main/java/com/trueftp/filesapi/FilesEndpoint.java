@@ -46,7 +46,7 @@ public class FilesEndpoint {
     private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
             + "/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
     /** Uploads and deletes racing on one path each measure, then write conditionally; a loser tries again. */
-    static final int MAX_UPLOAD_ATTEMPTS = 3;
+    static final int MAX_CONDITIONAL_ATTEMPTS = 3;
 
     private final FtpUserRepository users;
     private final AccountRepository accounts;
@@ -137,7 +137,7 @@ public class FilesEndpoint {
                 return ApiResponse.created(Json.object("name", PathPolicy.name(path), "path", path, "type", "file",
                         "size", size, "modified_at", Json.timestamp(event.createdAt())));
             }
-            if (attempt == MAX_UPLOAD_ATTEMPTS) {
+            if (attempt == MAX_CONDITIONAL_ATTEMPTS) {
                 throw ApiException.conflict("the file at " + path + " kept changing during the upload: try again");
             }
         }
@@ -212,7 +212,7 @@ public class FilesEndpoint {
                 record(user, EventType.FILE_DELETED, path, info.size());
                 return;
             }
-            if (attempt == MAX_UPLOAD_ATTEMPTS) {
+            if (attempt == MAX_CONDITIONAL_ATTEMPTS) {
                 throw ApiException.conflict("the file at " + path + " kept changing during the delete: try again");
             }
         }
