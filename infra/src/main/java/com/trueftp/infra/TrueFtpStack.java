@@ -288,7 +288,8 @@ public class TrueFtpStack extends Stack {
         fn.addEnvironment(Config.CURSOR_SECRET, cursorSecret.getSecretValue().unsafeUnwrap());
         fn.addEnvironment(Config.DOWNLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_DOWNLOAD_URL_TTL.toSeconds()));
         fn.addEnvironment(Config.UPLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_UPLOAD_URL_TTL.toSeconds()));
-        getItemOnly(fn, Tables.FTP_USERS);
+        // The user (GetItem) and the records of its upload URLs (PutItem, Query, DeleteItem to settle them).
+        allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem");
         // The storage counter (UpdateItem, alone or in an event's transaction) and the event number (GetItem).
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");

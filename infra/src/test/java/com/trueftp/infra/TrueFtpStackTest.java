@@ -240,7 +240,8 @@ class TrueFtpStackTest {
     void filesFunctionReachesObjectsOfTheFilesBucketAndTheCountersItKeeps() {
         String bucket = bucketId();
         assertThat(permissions(LambdaFunction.FILES)).isEqualTo(Map.of(
-                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem"),
+                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+                        "dynamodb:DeleteItem"),
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),

@@ -105,6 +105,18 @@ public class AccountRepository {
         }
     }
 
+    /** Counts {@code bytes} more in the account's storage use, limit or not (bytes that are already stored). */
+    public void addStorage(String accountId, long bytes) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("id", s(accountId)))
+                    .updateExpression("ADD storage_bytes_used :bytes")
+                    .conditionExpression("attribute_exists(id)")
+                    .expressionAttributeValues(Map.of(":bytes", n(bytes))));
+        } catch (ConditionalCheckFailedException accountGone) {
+            // nothing left to count against
+        }
+    }
+
     /**
      * Counts {@code bytes} fewer in the account's storage use (files deleted, a reservation given back), never
      * below zero: bytes the API never counted (files written around it) cannot turn into spare quota.

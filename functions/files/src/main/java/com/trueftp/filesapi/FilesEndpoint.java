@@ -9,6 +9,7 @@ import com.trueftp.files.FileSpace;
 import com.trueftp.files.FileStore;
 import com.trueftp.files.ListCursor;
 import com.trueftp.files.PathPolicy;
+import com.trueftp.files.PendingUploads;
 import com.trueftp.ftpuser.FtpUser;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.http.ApiException;
@@ -52,6 +53,7 @@ public class FilesEndpoint {
     private final AccountRepository accounts;
     private final FileStore store;
     private final ListCursor cursors;
+    private final PendingUploads uploads;
     private final EventLog events;
     private final Clock clock;
     private final Duration downloadTtl;
@@ -59,11 +61,12 @@ public class FilesEndpoint {
 
     @Inject
     public FilesEndpoint(FtpUserRepository users, AccountRepository accounts, FileStore store, ListCursor cursors,
-                         EventLog events, Clock clock, Config config) {
+                         PendingUploads uploads, EventLog events, Clock clock, Config config) {
         this.users = users;
         this.accounts = accounts;
         this.store = store;
         this.cursors = cursors;
+        this.uploads = uploads;
         this.events = events;
         this.clock = clock;
         this.downloadTtl = config.downloadUrlTtl();
@@ -121,6 +124,7 @@ public class FilesEndpoint {
         FileSpace space = space(user);
         String key = space.key(path);
         long size = file.bytes().length;
+        uploads.settleAt(user, path);
         for (int attempt = 1; ; attempt++) {
             Placement placement = reserveFor(request, space, path, size);
             boolean stored = false;
@@ -146,15 +150,16 @@ public class FilesEndpoint {
     /**
      * POST upload-url?path=&size=: for files too large to go through the API, a presigned PUT for exactly
      * {@code size} bytes, or above 5 GiB a multipart upload with a presigned URL per part and one to complete
-     * it. The size is counted in the storage use at once: the upload itself bypasses the API.
+     * it. The size is counted at once (the upload itself bypasses the API) and settled after the URL expires.
      */
     public ApiResponse uploadUrl(ApiRequest request) {
         String path = PathPolicy.file(request.query("path").orElse(null), "path");
         long size = size(request);
         FtpUser user = user(request);
         FileSpace space = space(user);
-        // Counted now, as if the file had landed; a smaller replacement frees nothing until it has (the API does
-        // not see the upload itself, and a promise to shrink a file must not buy quota).
+        // Counted now, as if the file had landed; a smaller replacement frees nothing until it has (a promise to
+        // shrink a file must not buy quota). PendingUploads settles it to what landed.
+        uploads.settleAt(user, path);
         Placement placement = reserveFor(request, space, path, size);
         String key = space.key(path);
         if (size > FileStore.MAX_SINGLE_PUT_BYTES) {
@@ -165,6 +170,7 @@ public class FilesEndpoint {
                 accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
                 throw e;
             }
+            pending(user, path, placement, upload.expires());
             List<Map<String, Object>> parts = upload.parts().stream().map(part -> Json.object(
                     "part_number", part.number(), "size", part.size(), "url", part.url().toString())).toList();
             return ApiResponse.created(Json.object("method", "multipart", "upload_id", upload.uploadId(),
@@ -174,6 +180,7 @@ public class FilesEndpoint {
                     "size", size, "expires_at", Json.timestamp(upload.expires())));
         }
         FileStore.Upload upload = store.presignPut(key, size, uploadTtl);
+        pending(user, path, placement, upload.expires());
         Map<String, String> headers = new TreeMap<>();
         upload.headers().forEach((name, values) -> headers.put(name, String.join(",", values)));
         return ApiResponse.created(Json.object("method", "PUT", "url", upload.url().toString(), "headers", headers,
@@ -186,6 +193,7 @@ public class FilesEndpoint {
         PathPolicy.require(raw, "path");
         FtpUser user = user(request);
         FileSpace space = space(user);
+        uploads.settleAt(user, raw);
         if (raw.endsWith("/")) {
             String folderKey = space.key(raw);
             if (!raw.equals("/") && !store.anyUnder(folderKey)) {
@@ -197,6 +205,16 @@ public class FilesEndpoint {
             deleteFile(user, space, raw);
         }
         return ApiResponse.noContent();
+    }
+
+    /** Leaves the record that settles the upload once its URL has expired; without it, nothing is counted. */
+    private void pending(FtpUser user, String path, Placement placement, Instant expires) {
+        try {
+            uploads.record(user, path, Math.max(placement.growth(), 0), placement.replaced(), expires);
+        } catch (RuntimeException e) {
+            accounts.releaseStorage(user.accountId(), Math.max(placement.growth(), 0));
+            throw e;
+        }
     }
 
     /**
@@ -240,7 +258,10 @@ public class FilesEndpoint {
      * Where a file goes: how much it grows the storage use (negative when it replaces a larger file) and the
      * version of the file it replaces (null: none).
      */
-    private record Placement(long growth, String replacedEtag) {
+    private record Placement(long growth, Optional<FileStore.ObjectInfo> replaced) {
+        String replacedEtag() {
+            return replaced.map(FileStore.ObjectInfo::etag).orElse(null);
+        }
     }
 
     /**
@@ -259,7 +280,7 @@ public class FilesEndpoint {
             throw ApiException.forbidden("storage quota exceeded: " + growth + " more bytes do not fit in the plan's "
                     + limit + " bytes (see GET /account)");
         }
-        return new Placement(growth, replaced.map(FileStore.ObjectInfo::etag).orElse(null));
+        return new Placement(growth, replaced);
     }
 
     /**
@@ -286,12 +307,19 @@ public class FilesEndpoint {
                 "size", entry.size(), "modified_at", entry.modified() == null ? null : Json.timestamp(entry.modified()));
     }
 
+    /**
+     * The caller's FTP user named in the path, after settling its expired upload URLs (one Query when there
+     * are none), so that counts, listings and events include what landed through them. Settling is
+     * housekeeping that any request may do, reads included.
+     */
     private FtpUser user(ApiRequest request) {
         String id = request.pathParameter("id");
         if (!FtpUserRepository.isWellFormedId(id)) {
             throw userNotFound();
         }
-        return users.find(request.caller().accountId(), id).orElseThrow(FilesEndpoint::userNotFound);
+        FtpUser user = users.find(request.caller().accountId(), id).orElseThrow(FilesEndpoint::userNotFound);
+        uploads.settleExpired(user);
+        return user;
     }
 
     private static FileSpace space(FtpUser user) {

@@ -3,6 +3,7 @@ package com.trueftp.ftpusers;
 import com.trueftp.account.AccountRepository;
 import com.trueftp.files.FileSpace;
 import com.trueftp.files.FileStore;
+import com.trueftp.files.PendingUploads;
 import com.trueftp.ftpuser.FtpUser;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
@@ -27,12 +28,15 @@ public class FtpUsersEndpoint {
     private final FtpUserRepository users;
     private final AccountRepository accounts;
     private final FileStore files;
+    private final PendingUploads uploads;
 
     @Inject
-    public FtpUsersEndpoint(FtpUserRepository users, AccountRepository accounts, FileStore files) {
+    public FtpUsersEndpoint(FtpUserRepository users, AccountRepository accounts, FileStore files,
+                            PendingUploads uploads) {
         this.users = users;
         this.accounts = accounts;
         this.files = files;
+        this.uploads = uploads;
     }
 
     public ApiResponse create(ApiRequest request) {
@@ -100,6 +104,7 @@ public class FtpUsersEndpoint {
     public ApiResponse delete(ApiRequest request) {
         FtpUser user = find(request);
         FileSpace space = new FileSpace(user.accountId(), user.id());
+        uploads.settleAll(user); // what its upload URLs stored is counted before it is deleted
         deleteFiles(space);
         if (!users.delete(user.accountId(), user.id())) {
             throw notFound();

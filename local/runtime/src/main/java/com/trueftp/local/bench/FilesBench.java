@@ -14,6 +14,7 @@ import com.trueftp.emulators.LocalAws;
 import com.trueftp.events.EventLog;
 import com.trueftp.files.FileStore;
 import com.trueftp.files.ListCursor;
+import com.trueftp.files.PendingUploads;
 import com.trueftp.filesapi.FilesEndpoint;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.http.ApiRequest;
@@ -122,10 +123,13 @@ final class FilesBench {
                 for (int limit : new int[]{100, 1000}) {
                     json.put("list_limit_" + limit, listThroughGateway(http, base, user, token, limit));
                 }
-                FilesEndpoint endpoint = new FilesEndpoint(new FtpUserRepository(dynamo, aws.config(),
-                        new EventLog(dynamo, aws.config(), clock), clock), new AccountRepository(dynamo, aws.config(), clock),
-                        new FileStore(counted, S3Module.presignerFrom(aws.config()), patient),
-                        new ListCursor(aws.config()), new EventLog(dynamo, aws.config(), clock), clock, aws.config());
+                EventLog eventLog = new EventLog(dynamo, aws.config(), clock);
+                AccountRepository accounts = new AccountRepository(dynamo, aws.config(), clock);
+                FileStore store = new FileStore(counted, S3Module.presignerFrom(aws.config()), patient);
+                FilesEndpoint endpoint = new FilesEndpoint(new FtpUserRepository(dynamo, aws.config(), eventLog, clock),
+                        accounts, store, new ListCursor(aws.config()),
+                        new PendingUploads(dynamo, aws.config(), store, accounts, eventLog, clock), eventLog, clock,
+                        aws.config());
                 Caller caller = Caller.of(key.key(), account);
                 json.put("list_s3_calls", listInProcess(endpoint, caller, user, s3Calls));
                 json.put("transfer_1mib", transfers(http, base, user, token, s3, bucket, account.id()));
