@@ -69,7 +69,7 @@ public class PendingUploads {
 
     /** Settles the user's uploads whose URLs have expired: usually one Query that finds none. */
     public void settleExpired(FtpUser user) {
-        due(user, millis(clock.instant())).forEach(item -> settle(user, item));
+        records(user, millis(clock.instant())).forEach(item -> settle(user, item));
     }
 
     /**
@@ -78,17 +78,18 @@ public class PendingUploads {
      * counted against what was counted.
      */
     public void settleAt(FtpUser user, String path) {
-        due(user, LATEST).stream()
+        records(user, LATEST).stream()
                 .filter(item -> path.endsWith("/") ? item.get("path").s().startsWith(path) : item.get("path").s().equals(path))
                 .forEach(item -> settle(user, item));
     }
 
     /** Settles all the user's uploads (before the user is deleted). */
     public void settleAll(FtpUser user) {
-        due(user, LATEST).forEach(item -> settle(user, item));
+        records(user, LATEST).forEach(item -> settle(user, item));
     }
 
-    private List<Map<String, AttributeValue>> due(FtpUser user, String expiresUpTo) {
+    /** The user's records whose URLs expire up to {@code expiresUpTo} (epoch milliseconds, 13 digits). */
+    private List<Map<String, AttributeValue>> records(FtpUser user, String expiresUpTo) {
         return dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
                 .keyConditionExpression("account_id = :a AND sk BETWEEN :from AND :to")
                 .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(user.accountId()),
