@@ -11,7 +11,11 @@ import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.json.Json;
+import com.trueftp.aws.S3Module;
 import com.trueftp.config.Config;
+import com.trueftp.files.FileStore;
+import com.trueftp.files.PendingUploads;
+import com.trueftp.ftpuser.FtpUser;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -25,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -296,6 +301,22 @@ abstract class FtpUsersHandlerContract {
         assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix(account + "/")).contents())
                 .extracting(S3Object::key).containsExactly(kept);
         assertThat(accounts.find(account).orElseThrow().storageBytesUsed()).isEqualTo(2);
+    }
+
+    @Test
+    void deletingAUserGivesBackWhatItsUnusedUploadUrlsReserved() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        Clock clock = Clock.systemUTC();
+        EventLog events = new EventLog(aws.dynamo(), aws.config(), clock);
+        FtpUser user = new FtpUserRepository(aws.dynamo(), aws.config(), events, clock).find(account, id).orElseThrow();
+        accounts.reserveStorage(account, 100, Plan.PRO.storageBytesLimit()); // as issuing the URL does
+        new PendingUploads(aws.dynamo(), aws.config(), new FileStore(aws.s3(), S3Module.presignerFrom(aws.config()),
+                aws.config()), accounts, events, clock).record(user, "/never.bin", 100, Optional.empty(),
+                clock.instant().plus(Duration.ofHours(1)));
+
+        assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(204);
+
+        assertThat(accounts.find(account).orElseThrow().storageBytesUsed()).isZero();
     }
 
     @Test
