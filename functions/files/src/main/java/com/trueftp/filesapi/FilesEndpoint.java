@@ -161,30 +161,36 @@ public class FilesEndpoint {
         // shrink a file must not buy quota). PendingUploads settles it to what landed.
         uploads.settleAt(user, path);
         Placement placement = reserveFor(request, space, path, size);
-        String key = space.key(path);
+        try {
+            Presigned presigned = presign(space.key(path), size);
+            uploads.record(user, path, Math.max(placement.growth(), 0), placement.replaced(), presigned.expires());
+            return ApiResponse.created(presigned.answer());
+        } catch (RuntimeException e) { // nothing issued, or nothing to settle it by: give the reservation back
+            accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
+            throw e;
+        }
+    }
+
+    /** What upload-url answers, and when its URLs expire. */
+    private record Presigned(Map<String, Object> answer, Instant expires) {
+    }
+
+    private Presigned presign(String key, long size) {
         if (size > FileStore.MAX_SINGLE_PUT_BYTES) {
-            FileStore.MultipartUpload upload;
-            try {
-                upload = store.presignMultipart(key, size, uploadTtl); // one S3 call
-            } catch (RuntimeException e) {
-                accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
-                throw e;
-            }
-            pending(user, path, placement, upload.expires());
+            FileStore.MultipartUpload upload = store.presignMultipart(key, size, uploadTtl); // one S3 call
             List<Map<String, Object>> parts = upload.parts().stream().map(part -> Json.object(
                     "part_number", part.number(), "size", part.size(), "url", part.url().toString())).toList();
-            return ApiResponse.created(Json.object("method", "multipart", "upload_id", upload.uploadId(),
+            return new Presigned(Json.object("method", "multipart", "upload_id", upload.uploadId(),
                     "part_size", upload.partSize(), "parts", parts,
                     "complete", Json.object("method", "POST", "url", upload.complete().toString()),
                     "abort", Json.object("method", "DELETE", "url", upload.abort().toString()),
-                    "size", size, "expires_at", Json.timestamp(upload.expires())));
+                    "size", size, "expires_at", Json.timestamp(upload.expires())), upload.expires());
         }
         FileStore.Upload upload = store.presignPut(key, size, uploadTtl);
-        pending(user, path, placement, upload.expires());
         Map<String, String> headers = new TreeMap<>();
         upload.headers().forEach((name, values) -> headers.put(name, String.join(",", values)));
-        return ApiResponse.created(Json.object("method", "PUT", "url", upload.url().toString(), "headers", headers,
-                "size", size, "expires_at", Json.timestamp(upload.expires())));
+        return new Presigned(Json.object("method", "PUT", "url", upload.url().toString(), "headers", headers,
+                "size", size, "expires_at", Json.timestamp(upload.expires())), upload.expires());
     }
 
     /** DELETE ?path=: a file, or (path ending in /) a folder and everything under it. */
@@ -205,16 +211,6 @@ public class FilesEndpoint {
             deleteFile(user, space, raw);
         }
         return ApiResponse.noContent();
-    }
-
-    /** Leaves the record that settles the upload once its URL has expired; without it, nothing is counted. */
-    private void pending(FtpUser user, String path, Placement placement, Instant expires) {
-        try {
-            uploads.record(user, path, Math.max(placement.growth(), 0), placement.replaced(), expires);
-        } catch (RuntimeException e) {
-            accounts.releaseStorage(user.accountId(), Math.max(placement.growth(), 0));
-            throw e;
-        }
     }
 
     /**
@@ -327,8 +323,8 @@ public class FilesEndpoint {
     }
 
     private static void checkSearch(String search) {
-        if (search.getBytes(StandardCharsets.UTF_8).length > 1024) {
-            throw ApiException.badRequest("search is longer than 1024 bytes");
+        if (search.getBytes(StandardCharsets.UTF_8).length > PathPolicy.MAX_BYTES) {
+            throw ApiException.badRequest("search is longer than " + PathPolicy.MAX_BYTES + " bytes");
         }
         if (search.contains("/")) {
             throw ApiException.badRequest("search is a prefix of names in the folder: it cannot contain /");
