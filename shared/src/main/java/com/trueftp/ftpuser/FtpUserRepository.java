@@ -220,6 +220,8 @@ public class FtpUserRepository {
                                     .conditionExpression("user_id = :id")
                                     .expressionAttributeValues(Map.of(":id", s(id)))).build()));
             return true;
+        } catch (EventLog.AccountConditionFailed e) {
+            return false; // the account counts no users left: another request deleted this one meanwhile
         } catch (TransactionCanceledException e) {
             if (failed(e, 0)) {
                 return false; // deleted meanwhile by another request
