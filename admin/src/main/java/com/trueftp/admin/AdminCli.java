@@ -7,8 +7,8 @@ import com.trueftp.account.Plan;
 import com.trueftp.auth.ApiKey;
 import com.trueftp.auth.ApiKeyRepository;
 import com.trueftp.auth.Scope;
-import com.trueftp.aws.Unavailable;
-import com.trueftp.json.Json;
+import com.trueftp.aws.Outages;
+import com.trueftp.core.Json;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,6 +43,7 @@ public final class AdminCli {
               revoke-key     --key ID
             """;
     static final long MAX_EXPIRES_IN = Duration.ofDays(3650).toSeconds();
+    static final Path DEFAULT_DATA = Path.of(".trueftp/local");
 
     private final AccountRepository accounts;
     private final ApiKeyRepository keys;
@@ -64,7 +65,7 @@ public final class AdminCli {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
             int i = 0;
-            Path data = Path.of(".trueftp/local");
+            Path data = DEFAULT_DATA;
             String stack = null;
             while (i < args.length && args[i].startsWith("--")) {
                 switch (args[i]) {
@@ -100,7 +101,7 @@ public final class AdminCli {
             }
             return e.exitCode();
         } catch (RuntimeException e) {
-            err.println("error: " + (Unavailable.isOutage(e) ? "cannot reach DynamoDB: " : "") + e.getMessage());
+            err.println("error: " + (Outages.isOutage(e) ? "cannot reach DynamoDB: " : "") + e.getMessage());
             return 1;
         }
     }

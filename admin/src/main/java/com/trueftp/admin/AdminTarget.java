@@ -4,8 +4,9 @@ import com.trueftp.account.Plan;
 import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
-import com.trueftp.json.Json;
+import com.trueftp.core.Config;
+import com.trueftp.stack.LocalStackFile;
+import com.trueftp.stack.StackOutputs;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -13,8 +14,6 @@ import software.amazon.awssdk.services.cloudformation.model.CloudFormationExcept
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -27,22 +26,10 @@ import java.util.Map;
  */
 record AdminTarget(Config config, DynamoDbClient dynamo, EdgeKeys edge) implements AutoCloseable {
     static AdminTarget local(Path dataDir) {
-        Path file = dataDir.resolve("local-stack.json");
-        Map<String, Object> stack;
-        try {
-            stack = Json.readObject(Files.readString(file));
-        } catch (IOException e) {
-            throw new AdminException("no local stack is running for " + dataDir.toAbsolutePath()
-                    + ": start it with ./trueftp local" + (dataDir.toString().equals(".trueftp/local") ? "" : " --data " + dataDir));
-        }
-        Object pid = stack.get("pid");
-        if (pid instanceof Number n && ProcessHandle.of(n.longValue()).map(p -> !p.isAlive()).orElse(true)) {
-            throw new AdminException("the local stack for " + dataDir.toAbsolutePath()
-                    + " is no longer running: start it with ./trueftp local");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, String> settings = (Map<String, String>) stack.get("settings");
-        Config config = Config.of(settings);
+        LocalStackFile stack = LocalStackFile.readRunning(dataDir).orElseThrow(() -> new AdminException(
+                "no local stack is running for " + dataDir.toAbsolutePath() + ": start it with ./trueftp local"
+                        + (dataDir.equals(AdminCli.DEFAULT_DATA) ? "" : " --data " + dataDir)));
+        Config config = Config.of(stack.settings());
         return new AdminTarget(config, AwsModule.dynamoDbBuilder(config).build(), EdgeKeys.LOCAL);
     }
 
@@ -58,11 +45,11 @@ record AdminTarget(Config config, DynamoDbClient dynamo, EdgeKeys edge) implemen
         }
         Map<String, String> settings = new HashMap<>();
         for (TableSpec table : Tables.ALL) {
-            settings.put(table.nameVariable(), required(outputs, table.outputKey(), stackName));
+            settings.put(table.nameVariable(), required(outputs, StackOutputs.tableName(table), stackName));
         }
         Map<Plan, String> usagePlans = new EnumMap<>(Plan.class);
         for (Plan plan : Plan.values()) {
-            usagePlans.put(plan, required(outputs, plan.usagePlanOutputKey(), stackName));
+            usagePlans.put(plan, required(outputs, StackOutputs.usagePlanId(plan), stackName));
         }
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         ApiGatewayClient apiGateway = ApiGatewayClient.builder().httpClient(UrlConnectionHttpClient.create()).build();

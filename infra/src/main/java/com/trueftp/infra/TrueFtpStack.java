@@ -3,11 +3,12 @@ package com.trueftp.infra;
 import com.trueftp.account.Plan;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
-import com.trueftp.http.GatewayResponse;
-import com.trueftp.http.LambdaFunction;
+import com.trueftp.core.Config;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
+import com.trueftp.stack.GatewayResponse;
+import com.trueftp.stack.LambdaFunction;
+import com.trueftp.stack.StackOutputs;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -15,12 +16,6 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.ApiKeySourceType;
-import software.amazon.awscdk.services.apigateway.Period;
-import software.amazon.awscdk.services.apigateway.QuotaSettings;
-import software.amazon.awscdk.services.apigateway.ThrottleSettings;
-import software.amazon.awscdk.services.apigateway.UsagePlan;
-import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
-import software.amazon.awscdk.services.apigateway.UsagePlanProps;
 import software.amazon.awscdk.services.apigateway.DomainNameOptions;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
@@ -30,11 +25,17 @@ import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LambdaIntegrationOptions;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.Period;
+import software.amazon.awscdk.services.apigateway.QuotaSettings;
 import software.amazon.awscdk.services.apigateway.RequestAuthorizer;
 import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.SecurityPolicy;
 import software.amazon.awscdk.services.apigateway.StageOptions;
+import software.amazon.awscdk.services.apigateway.ThrottleSettings;
+import software.amazon.awscdk.services.apigateway.UsagePlan;
+import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
+import software.amazon.awscdk.services.apigateway.UsagePlanProps;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -52,6 +53,7 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -59,7 +61,6 @@ import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 import java.math.BigDecimal;
@@ -81,8 +82,6 @@ import java.util.stream.Collectors;
  */
 public class TrueFtpStack extends Stack {
     public static final String STAGE = "prod";
-    public static final String API_URL_OUTPUT = "ApiUrl";
-    public static final String FILES_BUCKET_OUTPUT = "FilesBucketName";
     public static final int MAX_AUTH_CACHE_TTL_SECONDS = 3600;
     static final int STAGE_THROTTLE_RATE = 1000;
     static final int STAGE_THROTTLE_BURST = 2000;
@@ -157,7 +156,7 @@ public class TrueFtpStack extends Stack {
     // ---- DynamoDB ----
 
     private void createTable(TableSpec spec) {
-        Table table = Table.Builder.create(this, pascal(spec.id()) + "Table")
+        Table table = Table.Builder.create(this, StackOutputs.pascal(spec.id()) + "Table")
                 .partitionKey(attribute(spec.partitionKey()))
                 .sortKey(spec.sortKey() == null ? null : attribute(spec.sortKey()))
                 .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -178,7 +177,7 @@ public class TrueFtpStack extends Stack {
         }
         tables.put(spec, table);
         // The admin CLI finds the deployed table names through these outputs.
-        CfnOutput.Builder.create(this, spec.outputKey())
+        CfnOutput.Builder.create(this, StackOutputs.tableName(spec))
                 .description("DynamoDB table " + spec.id())
                 .value(table.getTableName())
                 .build();
@@ -207,7 +206,7 @@ public class TrueFtpStack extends Stack {
                 // Customer data: deleting the stack must not delete it.
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        CfnOutput.Builder.create(this, FILES_BUCKET_OUTPUT)
+        CfnOutput.Builder.create(this, StackOutputs.FILES_BUCKET)
                 .description("S3 bucket of the FTP users' files")
                 .value(bucket.getBucketName())
                 .build();
@@ -343,7 +342,7 @@ public class TrueFtpStack extends Stack {
         if (List.of(tablesUsed).contains(Tables.EVENTS)) {
             environment.put(Config.EVENT_RETENTION_DAYS, Long.toString(eventRetentionDays()));
         }
-        String name = pascal(f.id());
+        String name = StackOutputs.pascal(f.id());
         return Function.Builder.create(this, name + "Function")
                 .description(f.description())
                 .runtime(Runtime.JAVA_21)
@@ -456,7 +455,7 @@ public class TrueFtpStack extends Stack {
      */
     private void createUsagePlans(RestApi api) {
         for (Plan plan : Plan.values()) {
-            UsagePlan usagePlan = api.addUsagePlan(pascal(plan.id()) + "UsagePlan", UsagePlanProps.builder()
+            UsagePlan usagePlan = api.addUsagePlan(StackOutputs.pascal(plan.id()) + "UsagePlan", UsagePlanProps.builder()
                     .name("trueftp-" + plan.id())
                     .description("Edge throttle and daily quota per key on the " + plan.id() + " plan")
                     .throttle(ThrottleSettings.builder()
@@ -466,7 +465,7 @@ public class TrueFtpStack extends Stack {
                     .quota(QuotaSettings.builder().limit(plan.dailyQuota()).period(Period.DAY).build())
                     .apiStages(List.of(UsagePlanPerApiStage.builder().api(api).stage(api.getDeploymentStage()).build()))
                     .build());
-            CfnOutput.Builder.create(this, plan.usagePlanOutputKey())
+            CfnOutput.Builder.create(this, StackOutputs.usagePlanId(plan))
                     .description("Usage plan of " + plan.id() + " keys (the admin CLI attaches keys to it)")
                     .value(usagePlan.getUsagePlanId())
                     .build();
@@ -480,7 +479,7 @@ public class TrueFtpStack extends Stack {
     }
 
     private void createGatewayResponses(RestApi api) {
-        GATEWAY_RESPONSES.forEach((type, answer) -> api.addGatewayResponse(pascal(type) + "Response",
+        GATEWAY_RESPONSES.forEach((type, answer) -> api.addGatewayResponse(StackOutputs.pascal(type) + "Response",
                 GatewayResponseOptions.builder()
                         .type(ResponseType.of(type))
                         .statusCode(answer.status() == null ? null : answer.status().toString())
@@ -509,7 +508,7 @@ public class TrueFtpStack extends Stack {
         } else {
             url = api.urlForPath(Routes.BASE_PATH);
         }
-        CfnOutput.Builder.create(this, API_URL_OUTPUT)
+        CfnOutput.Builder.create(this, StackOutputs.API_URL)
                 .description("Base URL of the TrueFTP API")
                 .value(url)
                 .build();
@@ -562,14 +561,5 @@ public class TrueFtpStack extends Stack {
     private String context(String key) {
         Object value = getNode().tryGetContext(key);
         return value == null || value.toString().isBlank() ? null : value.toString().trim();
-    }
-
-    /** "api-keys" becomes "ApiKeys", "ACCESS_DENIED" becomes "AccessDenied": stable construct ids. */
-    private static String pascal(String id) {
-        StringBuilder out = new StringBuilder();
-        for (String word : id.toLowerCase().split("[-_]")) {
-            out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-        }
-        return out.toString();
     }
 }

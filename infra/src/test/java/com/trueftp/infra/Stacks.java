@@ -1,6 +1,6 @@
 package com.trueftp.infra;
 
-import com.trueftp.json.Json;
+import com.trueftp.core.Json;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Template;

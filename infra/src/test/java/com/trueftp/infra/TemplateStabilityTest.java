@@ -1,6 +1,6 @@
 package com.trueftp.infra;
 
-import com.trueftp.json.Json;
+import com.trueftp.core.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;

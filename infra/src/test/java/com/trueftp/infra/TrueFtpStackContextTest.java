@@ -1,5 +1,6 @@
 package com.trueftp.infra;
 
+import com.trueftp.stack.StackOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Match;
@@ -44,7 +45,7 @@ class TrueFtpStackContextTest {
                 "SecurityPolicy", "TLS_1_2"));
         template.resourceCountIs("AWS::ApiGateway::BasePathMapping", 1);
         template.hasResourceProperties("AWS::ApiGateway::BasePathMapping", Map.of("BasePath", Match.absent()));
-        assertThat(at(template.findOutputs(TrueFtpStack.API_URL_OUTPUT).get(TrueFtpStack.API_URL_OUTPUT), "Value"))
+        assertThat(at(template.findOutputs(StackOutputs.API_URL).get(StackOutputs.API_URL), "Value"))
                 .isEqualTo("https://api.example.com/api/ext/v1");
     }
 

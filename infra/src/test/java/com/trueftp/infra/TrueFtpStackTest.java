@@ -3,12 +3,13 @@ package com.trueftp.infra;
 import com.trueftp.account.Plan;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
-import com.trueftp.http.GatewayResponse;
-import com.trueftp.http.LambdaFunction;
+import com.trueftp.core.Config;
+import com.trueftp.core.Json;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
-import com.trueftp.json.Json;
+import com.trueftp.stack.GatewayResponse;
+import com.trueftp.stack.LambdaFunction;
+import com.trueftp.stack.StackOutputs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -69,7 +70,7 @@ class TrueFtpStackTest {
     void everyTableFromTheSpecsIsOnDemandWithRecoveryEncryptionItsKeysAndIndexesAndIsRetained() {
         template.resourceCountIs("AWS::DynamoDB::Table", Tables.ALL.size());
         for (TableSpec spec : Tables.ALL) {
-            String id = referencedId(at(template.findOutputs(spec.outputKey()).get(spec.outputKey()), "Value"));
+            String id = referencedId(at(template.findOutputs(StackOutputs.tableName(spec)).get(StackOutputs.tableName(spec)), "Value"));
             Map<String, Object> table = resources(template, "AWS::DynamoDB::Table").get(id);
             assertThat(table).as(spec.id()).isNotNull();
             assertThat(table).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
@@ -198,10 +199,10 @@ class TrueFtpStackTest {
 
     @Test
     void outputsGiveTheApiUrlAndEveryTableName() {
-        assertThat(Json.write(at(template.findOutputs(TrueFtpStack.API_URL_OUTPUT).get(TrueFtpStack.API_URL_OUTPUT),
+        assertThat(Json.write(at(template.findOutputs(StackOutputs.API_URL).get(StackOutputs.API_URL),
                 "Value"))).contains(".execute-api.").contains("\"/api/ext/v1\"");
         for (TableSpec spec : Tables.ALL) {
-            assertThat(template.findOutputs(spec.outputKey())).as(spec.outputKey()).hasSize(1);
+            assertThat(template.findOutputs(StackOutputs.tableName(spec))).as(StackOutputs.tableName(spec)).hasSize(1);
         }
     }
 
@@ -267,7 +268,7 @@ class TrueFtpStackTest {
         assertThat(Json.write(props.get("LifecycleConfiguration"))).contains("\"AbortIncompleteMultipartUpload\"");
         String policy = Json.write(resources(template, "AWS::S3::BucketPolicy").values());
         assertThat(policy).contains("\"aws:SecureTransport\":\"false\"").contains("\"Effect\":\"Deny\"");
-        template.hasOutput(TrueFtpStack.FILES_BUCKET_OUTPUT, Map.of("Value", Map.of("Ref", bucketId())));
+        template.hasOutput(StackOutputs.FILES_BUCKET, Map.of("Value", Map.of("Ref", bucketId())));
     }
 
     @Test
@@ -325,7 +326,7 @@ class TrueFtpStackTest {
                     "ApiStages", Match.anyValue())));
             assertThat(plan.throttleRatePerSecond() * 3600L).as("the throttle never undercuts the hourly limit")
                     .isGreaterThanOrEqualTo(plan.maxKeyRateLimit());
-            assertThat(template.findOutputs(plan.usagePlanOutputKey())).as(plan.usagePlanOutputKey()).hasSize(1);
+            assertThat(template.findOutputs(StackOutputs.usagePlanId(plan))).as(StackOutputs.usagePlanId(plan)).hasSize(1);
         }
     }
 
@@ -399,7 +400,7 @@ class TrueFtpStackTest {
     }
 
     private static String tableId(TableSpec spec) {
-        return referencedId(at(template.findOutputs(spec.outputKey()).get(spec.outputKey()), "Value"));
+        return referencedId(at(template.findOutputs(StackOutputs.tableName(spec)).get(StackOutputs.tableName(spec)), "Value"));
     }
 
     private static Map<String, String> tableNames(TableSpec... specs) {

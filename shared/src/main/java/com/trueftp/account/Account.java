@@ -1,6 +1,6 @@
 package com.trueftp.account;
 
-import com.trueftp.json.Json;
+import com.trueftp.core.Json;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,9 +1,10 @@
 package com.trueftp.account;
 
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
-import com.trueftp.json.Json;
-import com.trueftp.auth.RandomIds;
+import com.trueftp.core.Config;
+import com.trueftp.core.Json;
+import com.trueftp.core.NotFoundException;
+import com.trueftp.core.RandomIds;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -16,6 +17,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+
+import static com.trueftp.aws.Attributes.found;
+import static com.trueftp.aws.Attributes.n;
+import static com.trueftp.aws.Attributes.number;
+import static com.trueftp.aws.Attributes.s;
 
 /** Accounts in DynamoDB, one item per account keyed by id. */
 public class AccountRepository {
@@ -49,7 +55,12 @@ public class AccountRepository {
     public Optional<Account> find(String id) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(Map.of("id", s(id))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+        return found(item) ? Optional.of(fromItem(item)) : Optional.empty();
+    }
+
+    /** The account, or not found. */
+    public Account get(String id) {
+        return find(id).orElseThrow(() -> new NotFoundException("account not found"));
     }
 
     /** Changes plan and/or status (null leaves a field as it is); empty if there is no such account. */
@@ -149,18 +160,5 @@ public class AccountRepository {
                 AccountStatus.parse(item.get("status").s()).orElseThrow(),
                 Instant.parse(item.get("created_at").s()),
                 number(item, "ftp_users_used"), number(item, "storage_bytes_used"));
-    }
-
-    private static long number(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? 0 : Long.parseLong(v.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

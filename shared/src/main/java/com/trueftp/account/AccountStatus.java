@@ -1,21 +1,13 @@
 package com.trueftp.account;
 
-import java.util.Locale;
+import com.trueftp.core.Identified;
+
 import java.util.Optional;
 
-public enum AccountStatus {
+public enum AccountStatus implements Identified {
     ACTIVE, SUSPENDED;
 
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    public static Optional<AccountStatus> parse(String value) {
-        for (AccountStatus s : values()) {
-            if (s.id().equals(value)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+    public static Optional<AccountStatus> parse(String id) {
+        return Identified.parse(AccountStatus.class, id);
     }
 }

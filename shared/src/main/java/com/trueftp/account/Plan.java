@@ -1,13 +1,14 @@
 package com.trueftp.account;
 
-import java.util.Locale;
+import com.trueftp.core.Identified;
+
 import java.util.Optional;
 
 /**
  * The plans and everything they allow, in one place: quotas, the highest hourly limit a key may have,
  * and the edge throttle (API Gateway usage plan: requests per second and burst, per key).
  */
-public enum Plan {
+public enum Plan implements Identified {
     /** The free plan runs FTP only; the REST API answers its keys 403, after the same edge throttle. */
     FREE(false, 1, gib(1), 1_000, 2, 4),
     PRO(true, 25, gib(100), 10_000, 20, 40),
@@ -63,22 +64,8 @@ public enum Plan {
         return storageBytesLimit;
     }
 
-    /** The stack output that holds the id of this plan's usage plan, e.g. {@code ProUsagePlanId}. */
-    public String usagePlanOutputKey() {
-        return name().charAt(0) + id().substring(1) + "UsagePlanId";
-    }
-
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    public static Optional<Plan> parse(String value) {
-        for (Plan p : values()) {
-            if (p.id().equals(value)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+    public static Optional<Plan> parse(String id) {
+        return Identified.parse(Plan.class, id);
     }
 
     private static long gib(long n) {

@@ -1,8 +1,9 @@
 package com.trueftp.auth;
 
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
-import com.trueftp.json.Json;
+import com.trueftp.core.Config;
+import com.trueftp.core.Json;
+import com.trueftp.core.RandomIds;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -20,6 +21,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+
+import static com.trueftp.aws.Attributes.found;
+import static com.trueftp.aws.Attributes.instant;
+import static com.trueftp.aws.Attributes.n;
+import static com.trueftp.aws.Attributes.s;
 
 /** API keys in DynamoDB, keyed by token hash; indexes find them by account and by key id. */
 public class ApiKeyRepository {
@@ -43,16 +49,16 @@ public class ApiKeyRepository {
         ApiKey key = new ApiKey(RandomIds.newId("key"), accountId, name, EnumSet.copyOf(scopes), rateLimit,
                 RandomIds.base62(40), clock.instant().truncatedTo(ChronoUnit.MILLIS), expiresAt, null);
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("token_hash", AttributeValue.fromS(ApiToken.hash(token)));
-        item.put("id", AttributeValue.fromS(key.id()));
-        item.put("account_id", AttributeValue.fromS(accountId));
-        item.put("name", AttributeValue.fromS(name));
+        item.put("token_hash", s(ApiToken.hash(token)));
+        item.put("id", s(key.id()));
+        item.put("account_id", s(accountId));
+        item.put("name", s(name));
         item.put("scopes", AttributeValue.fromSs(scopes.stream().map(Scope::id).sorted().toList()));
-        item.put("rate_limit", AttributeValue.fromN(Integer.toString(rateLimit)));
-        item.put("usage_key", AttributeValue.fromS(key.usageKey()));
-        item.put("created_at", AttributeValue.fromS(Json.timestamp(key.createdAt())));
+        item.put("rate_limit", n(rateLimit));
+        item.put("usage_key", s(key.usageKey()));
+        item.put("created_at", s(Json.timestamp(key.createdAt())));
         if (expiresAt != null) {
-            item.put("expires_at", AttributeValue.fromS(Json.timestamp(expiresAt)));
+            item.put("expires_at", s(Json.timestamp(expiresAt)));
         }
         dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(token_hash)"));
         return new CreatedKey(key, token);
@@ -61,16 +67,16 @@ public class ApiKeyRepository {
     /** The key a token belongs to, live or not; the token is hashed before it leaves this method. */
     public Optional<ApiKey> findByToken(String token) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of("token_hash", AttributeValue.fromS(ApiToken.hash(token))))
+                .key(Map.of("token_hash", s(ApiToken.hash(token))))
                 .consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+        return found(item) ? Optional.of(fromItem(item)) : Optional.empty();
     }
 
     public List<ApiKey> listByAccount(String accountId) {
         List<ApiKey> keys = new ArrayList<>();
         QueryRequest request = QueryRequest.builder().tableName(table).indexName(Tables.ApiKeysIndexes.BY_ACCOUNT)
                 .keyConditionExpression("account_id = :a")
-                .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(accountId)))
+                .expressionAttributeValues(Map.of(":a", s(accountId)))
                 .build();
         dynamo.queryPaginator(request).items().forEach(item -> keys.add(fromItem(item)));
         return keys;
@@ -81,7 +87,7 @@ public class ApiKeyRepository {
         List<Map<String, AttributeValue>> found = dynamo.query(b -> b.tableName(table)
                 .indexName(Tables.ApiKeysIndexes.BY_ID)
                 .keyConditionExpression("id = :id")
-                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(keyId)))).items();
+                .expressionAttributeValues(Map.of(":id", s(keyId)))).items();
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -99,7 +105,7 @@ public class ApiKeyRepository {
                     .key(Map.of("token_hash", hash))
                     .updateExpression("SET revoked_at = :now")
                     .conditionExpression("attribute_exists(token_hash) AND attribute_not_exists(revoked_at)")
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(now))));
+                    .expressionAttributeValues(Map.of(":now", s(now))));
         } catch (ConditionalCheckFailedException alreadyRevoked) {
             // keep the first revocation time
         }
@@ -107,16 +113,16 @@ public class ApiKeyRepository {
 
     /** Revokes the key of a token directly by its hash (no index lag: usable right after {@link #create}). */
     public void revokeToken(String token) {
-        revokeHash(AttributeValue.fromS(ApiToken.hash(token)));
+        revokeHash(s(ApiToken.hash(token)));
     }
 
     /** Lowers every key of the account whose hourly limit is above {@code max} to it. */
     public void capRateLimits(String accountId, int max) {
         QueryRequest request = QueryRequest.builder().tableName(table).indexName(Tables.ApiKeysIndexes.BY_ACCOUNT)
                 .keyConditionExpression("account_id = :a")
-                .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(accountId)))
+                .expressionAttributeValues(Map.of(":a", s(accountId)))
                 .build();
-        AttributeValue limit = AttributeValue.fromN(Integer.toString(max));
+        AttributeValue limit = n(max);
         for (Map<String, AttributeValue> item : dynamo.queryPaginator(request).items()) {
             if (Integer.parseInt(item.get("rate_limit").n()) > max) {
                 try {
@@ -136,12 +142,6 @@ public class ApiKeyRepository {
         item.get("scopes").ss().forEach(s -> Scope.parse(s).ifPresent(scopes::add));
         return new ApiKey(item.get("id").s(), item.get("account_id").s(), item.get("name").s(), scopes,
                 Integer.parseInt(item.get("rate_limit").n()), item.get("usage_key").s(),
-                Instant.parse(item.get("created_at").s()),
-                instant(item, "expires_at"), instant(item, "revoked_at"));
-    }
-
-    private static Instant instant(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : Instant.parse(v.s());
+                instant(item, "created_at"), instant(item, "expires_at"), instant(item, "revoked_at"));
     }
 }

@@ -1,5 +1,7 @@
 package com.trueftp.auth;
 
+import com.trueftp.core.RandomIds;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -2,7 +2,6 @@ package com.trueftp.auth;
 
 import com.trueftp.account.Account;
 import com.trueftp.account.AccountRepository;
-import com.trueftp.http.ApiException;
 
 import javax.inject.Inject;
 import java.time.Clock;
@@ -25,13 +24,13 @@ public class Authenticator {
     public record Authentication(Caller caller, String usageKey) {
     }
 
-    /** @throws ApiException 401 for a missing, malformed, unknown, revoked or expired token */
+    /** @throws UnauthenticatedException for a missing, malformed, unknown, revoked or expired token */
     public Authentication authenticate(String authorizationHeader) {
-        String token = ApiToken.fromAuthorizationHeader(authorizationHeader).orElseThrow(ApiException::unauthorized);
+        String token = ApiToken.fromAuthorizationHeader(authorizationHeader).orElseThrow(UnauthenticatedException::new);
         ApiKey key = keys.findByToken(token)
                 .filter(k -> k.isUsableAt(clock.instant()))
-                .orElseThrow(ApiException::unauthorized);
+                .orElseThrow(UnauthenticatedException::new);
         Optional<Account> account = accounts.find(key.accountId());
-        return new Authentication(Caller.of(key, account.orElseThrow(ApiException::unauthorized)), key.usageKey());
+        return new Authentication(Caller.of(key, account.orElseThrow(UnauthenticatedException::new)), key.usageKey());
     }
 }

@@ -3,7 +3,7 @@ package com.trueftp.auth;
 import com.trueftp.account.Account;
 import com.trueftp.account.AccountStatus;
 import com.trueftp.account.Plan;
-import com.trueftp.http.ApiException;
+import com.trueftp.core.NotAllowedException;
 
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -43,7 +43,7 @@ public record Caller(String accountId, String keyId, Set<Scope> scopes, Plan pla
     /** Reads the caller back; a missing or garbled context is treated as no authentication at all. */
     public static Caller fromAuthorizerContext(Map<String, Object> context) {
         if (context == null) {
-            throw ApiException.unauthorized();
+            throw new UnauthenticatedException();
         }
         try {
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);
@@ -58,24 +58,24 @@ public record Caller(String accountId, String keyId, Set<Scope> scopes, Plan pla
                     AccountStatus.parse(text(context, STATUS)).orElseThrow(),
                     Integer.parseInt(text(context, RATE_LIMIT)));
         } catch (RuntimeException e) {
-            throw ApiException.unauthorized();
+            throw new UnauthenticatedException();
         }
     }
 
     /** The account may use the API at all: active, and on a plan that includes it. */
     public void requireApiAccess() {
         if (status != AccountStatus.ACTIVE) {
-            throw ApiException.forbidden("account suspended: contact support to reactivate it");
+            throw new NotAllowedException("account suspended: contact support to reactivate it");
         }
         if (!plan.apiAccess()) {
-            throw ApiException.forbidden("the REST API is available on paid plans only (this account is on the "
+            throw new NotAllowedException("the REST API is available on paid plans only (this account is on the "
                     + plan.id() + " plan)");
         }
     }
 
     public void requireScope(Scope scope) {
         if (!scopes.contains(scope)) {
-            throw ApiException.forbidden("missing required scope: " + scope.id());
+            throw new NotAllowedException("missing required scope: " + scope.id());
         }
     }
 

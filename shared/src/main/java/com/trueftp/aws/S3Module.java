@@ -1,6 +1,6 @@
 package com.trueftp.aws;
 
-import com.trueftp.config.Config;
+import com.trueftp.core.Config;
 import dagger.Module;
 import dagger.Provides;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -6,7 +6,7 @@ import java.util.List;
  * One DynamoDB table as the code needs it. The CDK stack and the local runtime both build their
  * tables from these, so keys and indexes are written down once.
  *
- * @param id           logical name (CDK construct id and local table name suffix)
+ * @param id           logical name (CDK construct id and the table name on emulators)
  * @param nameVariable the configuration variable that carries the deployed table name to functions
  */
 public record TableSpec(String id, String nameVariable, Key partitionKey, Key sortKey,
@@ -26,19 +26,5 @@ public record TableSpec(String id, String nameVariable, Key partitionKey, Key so
 
     /** A global secondary index; projection is always ALL. */
     public record Index(String name, Key partitionKey, Key sortKey) {
-    }
-
-    /** The stack output that holds the deployed table name, e.g. {@code ApiKeysTableName}. */
-    public String outputKey() {
-        StringBuilder key = new StringBuilder();
-        for (String word : id.split("-")) {
-            key.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-        }
-        return key + "TableName";
-    }
-
-    /** The table name used by the local runtime and the tests. */
-    public String localName() {
-        return "trueftp-" + id;
     }
 }

@@ -1,13 +1,14 @@
 package com.trueftp.events;
 
-import com.trueftp.auth.RandomIds;
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
-import com.trueftp.http.ApiException;
-import com.trueftp.json.Json;
+import com.trueftp.aws.Transactions;
+import com.trueftp.core.Config;
+import com.trueftp.core.InvalidInputException;
+import com.trueftp.core.Json;
+import com.trueftp.core.RandomIds;
+import com.trueftp.core.UnavailableException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -25,6 +26,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+
+import static com.trueftp.aws.Attributes.found;
+import static com.trueftp.aws.Attributes.instant;
+import static com.trueftp.aws.Attributes.n;
+import static com.trueftp.aws.Attributes.number;
+import static com.trueftp.aws.Attributes.s;
 
 /**
  * The audit stream of an account. Each event gets the next number of its account ({@code event_seq} on the
@@ -61,11 +68,6 @@ public class EventLog {
                                 Predicate<Map<String, AttributeValue>> refuses) {
         public static final AccountChange NONE = new AccountChange(null, null, Map.of(), account -> false);
 
-        /** The account item's number attribute, 0 when it has none. */
-        public static long number(Map<String, AttributeValue> account, String name) {
-            AttributeValue value = account.get(name);
-            return value == null ? 0 : Long.parseLong(value.n());
-        }
     }
 
     /** The account change's own condition was false (for example a quota); nothing was written. */
@@ -107,7 +109,7 @@ public class EventLog {
             List<TransactWriteItem> items = new ArrayList<>(others);
             int accountIndex = items.size();
             items.add(accountUpdate(accountId, latest, change));
-            items.add(TransactWriteItem.builder().put(p -> p.tableName(events).item(item(accountId, event))
+            items.add(TransactWriteItem.builder().put(p -> p.tableName(events).item(EventItems.toItem(accountId, event, retention))
                     .conditionExpression("attribute_not_exists(seq)")).build());
             // A token per attempt: the SDK's own retries of this attempt cannot apply it twice.
             String token = UUID.randomUUID().toString();
@@ -115,13 +117,13 @@ public class EventLog {
                 dynamo.transactWriteItems(b -> b.transactItems(items).clientRequestToken(token));
                 return event;
             } catch (TransactionCanceledException e) {
-                if (failed(e, "TransactionConflict") || failedAt(e, accountIndex + 1)) {
+                if (Transactions.cancelledWith(e, "TransactionConflict") || Transactions.conditionFailedAt(e, accountIndex + 1)) {
                     continue; // another transaction on the same items: take a fresh number
                 }
-                if (failedAt(e, accountIndex)) {
+                if (Transactions.conditionFailedAt(e, accountIndex)) {
                     Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts)
                             .consistentRead(true).key(Map.of("id", s(accountId)))).item();
-                    if (account == null || account.isEmpty() || change.refuses().test(account)) {
+                    if (!found(account) || change.refuses().test(account)) {
                         throw new AccountConditionFailed();
                     }
                     continue; // another writer took our number
@@ -129,7 +131,7 @@ public class EventLog {
                 throw e;
             }
         }
-        throw ApiException.unavailable(); // extraordinary contention on one account: let the client retry
+        throw new UnavailableException(); // extraordinary contention on one account: let the client retry
     }
 
     private static void backOff(int attempt) {
@@ -137,7 +139,7 @@ public class EventLog {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1 + 10L * Math.min(attempt, 10)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable();
+            throw new UnavailableException();
         }
     }
 
@@ -155,7 +157,7 @@ public class EventLog {
         dynamo.query(b -> b.tableName(events).consistentRead(true).scanIndexForward(false)
                         .keyConditionExpression("account_id = :a AND seq BETWEEN :low AND :high")
                         .expressionAttributeValues(Map.of(":a", s(accountId), ":low", n(low), ":high", n(high))))
-                .items().forEach(item -> page.add(fromItem(item)));
+                .items().forEach(item -> page.add(EventItems.fromItem(item)));
         return new Page(page, total);
     }
 
@@ -191,12 +193,12 @@ public class EventLog {
         for (var response : dynamo.queryPaginator(request.build())) {
             read += response.scannedCount();
             if (read > MAX_FILTERED_READ) {
-                throw ApiException.badRequest("filters work on accounts with at most " + MAX_FILTERED_READ
+                throw new InvalidInputException("filters work on accounts with at most " + MAX_FILTERED_READ
                         + " events within retention; page the unfiltered stream (constant cost) instead");
             }
             for (Map<String, AttributeValue> item : response.items()) {
                 if (matched >= offset && page.size() < limit) {
-                    page.add(fromItem(item));
+                    page.add(EventItems.fromItem(item));
                 }
                 matched++;
             }
@@ -258,7 +260,7 @@ public class EventLog {
     private boolean visible(String accountId, long seq, Instant cutoff) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(events).consistentRead(true)
                 .key(key(accountId, seq)).projectionExpression("created_at")).item();
-        return item != null && !item.isEmpty() && Instant.parse(item.get("created_at").s()).isAfter(cutoff);
+        return found(item) && instant(item, "created_at").isAfter(cutoff);
     }
 
     private static Map<String, AttributeValue> key(String accountId, long seq) {
@@ -268,7 +270,7 @@ public class EventLog {
     private long latest(String accountId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(accounts).consistentRead(true)
                 .key(Map.of("id", s(accountId))).projectionExpression("event_seq")).item();
-        return item == null ? 0 : number(item, "event_seq", 0);
+        return item == null ? 0 : number(item, "event_seq");
     }
 
     private TransactWriteItem accountUpdate(String accountId, long latest, AccountChange change) {
@@ -282,63 +284,5 @@ public class EventLog {
                 + (change.condition() == null ? "" : " AND (" + change.condition() + ")");
         return TransactWriteItem.builder().update(u -> u.tableName(accounts).key(Map.of("id", s(accountId)))
                 .updateExpression(update).conditionExpression(condition).expressionAttributeValues(values)).build();
-    }
-
-    private Map<String, AttributeValue> item(String accountId, Event event) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("account_id", s(accountId));
-        item.put("seq", n(event.seq()));
-        item.put("id", s(event.id()));
-        item.put("type", s(event.type().id()));
-        if (event.ftpUserId() != null) {
-            item.put("ftp_user_id", s(event.ftpUserId()));
-        }
-        if (event.username() != null) {
-            item.put("username", s(event.username()));
-        }
-        if (event.path() != null) {
-            item.put("path", s(event.path()));
-        }
-        if (event.size() != null) {
-            item.put("size", n(event.size()));
-        }
-        item.put("created_at", s(Json.timestamp(event.createdAt())));
-        // Only for DynamoDB TTL's clean-up; visibility is decided by created_at and the current retention.
-        item.put("expires_at", n(event.createdAt().plus(retention).getEpochSecond()));
-        return item;
-    }
-
-    static Event fromItem(Map<String, AttributeValue> item) {
-        return new Event(item.get("id").s(), Long.parseLong(item.get("seq").n()),
-                EventType.parse(item.get("type").s()).orElseThrow(), text(item, "ftp_user_id"), text(item, "username"),
-                text(item, "path"), item.containsKey("size") ? Long.valueOf(item.get("size").n()) : null,
-                Instant.parse(item.get("created_at").s()));
-    }
-
-    private static boolean failedAt(TransactionCanceledException e, int index) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
-
-    private static boolean failed(TransactionCanceledException e, String code) {
-        return e.cancellationReasons() != null && e.cancellationReasons().stream().anyMatch(r -> code.equals(r.code()));
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static long number(Map<String, AttributeValue> item, String name, long otherwise) {
-        AttributeValue value = item.get(name);
-        return value == null ? otherwise : Long.parseLong(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -1,9 +1,11 @@
 package com.trueftp.events;
 
+import com.trueftp.core.Identified;
+
 import java.util.Optional;
 
 /** What an event records. */
-public enum EventType {
+public enum EventType implements Identified {
     FILE_UPLOADED("file.uploaded"),
     FILE_DOWNLOADED("file.downloaded"),
     FILE_DELETED("file.deleted"),
@@ -19,16 +21,12 @@ public enum EventType {
         this.id = id;
     }
 
+    @Override
     public String id() {
         return id;
     }
 
     public static Optional<EventType> parse(String id) {
-        for (EventType type : values()) {
-            if (type.id.equals(id)) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
+        return Identified.parse(EventType.class, id);
     }
 }

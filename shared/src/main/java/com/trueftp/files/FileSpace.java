@@ -1,10 +1,16 @@
 package com.trueftp.files;
 
+import com.trueftp.ftpuser.FtpUser;
+
 /**
  * One FTP user's files: the keys under {@code <account id>/<ftp user id>/} in the files bucket. Both ids come
  * from the authenticated caller and the user record, never from the path, so no path reaches another space.
  */
 public record FileSpace(String accountId, String ftpUserId) {
+
+    public static FileSpace of(FtpUser user) {
+        return new FileSpace(user.accountId(), user.id());
+    }
 
     public String prefix() {
         return accountId + "/" + ftpUserId + "/";

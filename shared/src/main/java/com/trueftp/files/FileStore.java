@@ -1,6 +1,6 @@
 package com.trueftp.files;
 
-import com.trueftp.config.Config;
+import com.trueftp.core.Config;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;

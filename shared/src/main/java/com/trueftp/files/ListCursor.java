@@ -1,7 +1,7 @@
 package com.trueftp.files;
 
-import com.trueftp.config.Config;
-import com.trueftp.http.ApiException;
+import com.trueftp.core.Config;
+import com.trueftp.core.InvalidInputException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -14,7 +14,7 @@ import java.util.Base64;
 /**
  * Opaque list cursors that continue one listing and nothing else: the name the previous page ended at,
  * signed together with the account, the FTP user, the folder and the search it belongs to. An altered cursor, or one
- * presented for another listing, fails the signature check and is refused with 400.
+ * presented for another listing, fails the signature check and is refused.
  */
 public class ListCursor {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -38,7 +38,7 @@ public class ListCursor {
     public String open(String cursor, FileSpace space, String folder, String search) {
         int dot = cursor.indexOf('.');
         if (dot < 0) {
-            throw ApiException.badRequest(INVALID);
+            throw new InvalidInputException(INVALID);
         }
         byte[] token;
         byte[] signature;
@@ -46,12 +46,12 @@ public class ListCursor {
             token = DECODER.decode(cursor.substring(0, dot));
             signature = DECODER.decode(cursor.substring(dot + 1));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(INVALID);
+            throw new InvalidInputException(INVALID);
         }
         // Only the one spelling we issue: base64 leaves spare bits in a last character that decoding ignores.
         boolean canonical = cursor.equals(ENCODER.encodeToString(token) + "." + ENCODER.encodeToString(signature));
         if (token.length == 0 || !canonical || !MessageDigest.isEqual(signature, sign(space, folder, search, token))) {
-            throw ApiException.badRequest(INVALID);
+            throw new InvalidInputException(INVALID);
         }
         return new String(token, StandardCharsets.UTF_8);
     }

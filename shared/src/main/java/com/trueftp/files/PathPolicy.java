@@ -1,7 +1,7 @@
 package com.trueftp.files;
 
-import com.trueftp.http.ApiException;
-import com.trueftp.http.Text;
+import com.trueftp.core.InvalidInputException;
+import com.trueftp.core.Text;
 
 import java.nio.charset.StandardCharsets;
 
@@ -23,17 +23,17 @@ public final class PathPolicy {
     /**
      * @param what names the parameter in the error message, e.g. "home_directory"
      * @return the path, unchanged
-     * @throws ApiException 400 saying what is wrong
+     * @throws InvalidInputException saying what is wrong
      */
     public static String require(String path, String what) {
         if (path == null || path.isEmpty()) {
-            throw ApiException.badRequest(what + " is required");
+            throw new InvalidInputException(what + " is required");
         }
         if (!path.startsWith("/")) {
-            throw ApiException.badRequest(what + " must start with /");
+            throw new InvalidInputException(what + " must start with /");
         }
         if (path.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            throw ApiException.badRequest(what + " is longer than " + MAX_BYTES + " bytes");
+            throw new InvalidInputException(what + " is longer than " + MAX_BYTES + " bytes");
         }
         checkCharacters(path, what);
         if (!path.equals("/")) {
@@ -43,10 +43,10 @@ public final class PathPolicy {
             }
             for (String segment : inner.split("/", -1)) {
                 if (segment.isEmpty()) {
-                    throw ApiException.badRequest(what + " must not contain empty segments (//)");
+                    throw new InvalidInputException(what + " must not contain empty segments (//)");
                 }
                 if (segment.equals(".") || segment.equals("..")) {
-                    throw ApiException.badRequest(what + " must not contain . or .. segments");
+                    throw new InvalidInputException(what + " must not contain . or .. segments");
                 }
             }
         }
@@ -59,18 +59,18 @@ public final class PathPolicy {
      */
     public static void checkCharacters(String text, String what) {
         if (!Text.isWellFormed(text)) {
-            throw ApiException.badRequest(what + " must be valid Unicode text");
+            throw new InvalidInputException(what + " must be valid Unicode text");
         }
         for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
             int c = text.codePointAt(i);
             if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                throw ApiException.badRequest(what + " must not contain control characters");
+                throw new InvalidInputException(what + " must not contain control characters");
             }
             if (c == '\\') {
-                throw ApiException.badRequest(what + " must not contain backslashes");
+                throw new InvalidInputException(what + " must not contain backslashes");
             }
             if ((c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF)) {
-                throw ApiException.badRequest(what + " must not contain Unicode noncharacters such as U+FFFF");
+                throw new InvalidInputException(what + " must not contain Unicode noncharacters such as U+FFFF");
             }
         }
     }
@@ -79,7 +79,7 @@ public final class PathPolicy {
     public static String file(String path, String what) {
         require(path, what);
         if (path.endsWith("/")) {
-            throw ApiException.badRequest(what + " must name a file, not a folder (no trailing /)");
+            throw new InvalidInputException(what + " must name a file, not a folder (no trailing /)");
         }
         return path;
     }
@@ -88,6 +88,18 @@ public final class PathPolicy {
     public static String name(String path) {
         String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    }
+
+    /** A search: a prefix of names within one folder, so without slashes, and no longer than a path. */
+    public static String search(String search) {
+        if (search.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw new InvalidInputException("search is longer than " + MAX_BYTES + " bytes");
+        }
+        if (search.contains("/")) {
+            throw new InvalidInputException("search is a prefix of names in the folder: it cannot contain /");
+        }
+        checkCharacters(search, "search");
+        return search;
     }
 
     /** A folder path: valid, and ending with {@code /} (added if missing). */

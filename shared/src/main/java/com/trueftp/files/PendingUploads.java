@@ -1,9 +1,9 @@
 package com.trueftp.files;
 
 import com.trueftp.account.AccountRepository;
-import com.trueftp.auth.RandomIds;
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
+import com.trueftp.core.Config;
+import com.trueftp.core.RandomIds;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
@@ -19,6 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static com.trueftp.aws.Attributes.n;
+import static com.trueftp.aws.Attributes.s;
 
 /**
  * Uploads through presigned URLs, which the API does not see land. Issuing a URL counts its size at once
@@ -58,12 +61,12 @@ public class PendingUploads {
     public void record(FtpUser user, String path, long reserved, Optional<FileStore.ObjectInfo> replaced,
                        Instant expires) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("account_id", AttributeValue.fromS(user.accountId()));
-        item.put("sk", AttributeValue.fromS(prefix(user) + millis(expires) + "#" + RandomIds.newId("up")));
-        item.put("path", AttributeValue.fromS(path));
+        item.put("account_id", s(user.accountId()));
+        item.put("sk", s(prefix(user) + millis(expires) + "#" + RandomIds.newId("up")));
+        item.put("path", s(path));
         item.put("reserved", n(reserved));
         item.put("replaced_size", n(replaced.map(FileStore.ObjectInfo::size).orElse(0L)));
-        replaced.ifPresent(r -> item.put("replaced_etag", AttributeValue.fromS(r.etag())));
+        replaced.ifPresent(r -> item.put("replaced_etag", s(r.etag())));
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
@@ -92,9 +95,9 @@ public class PendingUploads {
     private List<Map<String, AttributeValue>> records(FtpUser user, String expiresUpTo) {
         return dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
                 .keyConditionExpression("account_id = :a AND sk BETWEEN :from AND :to")
-                .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(user.accountId()),
-                        ":from", AttributeValue.fromS(prefix(user)),
-                        ":to", AttributeValue.fromS(prefix(user) + expiresUpTo)))).items().stream().toList();
+                .expressionAttributeValues(Map.of(":a", s(user.accountId()),
+                        ":from", s(prefix(user)),
+                        ":to", s(prefix(user) + expiresUpTo)))).items().stream().toList();
     }
 
     private void settle(FtpUser user, Map<String, AttributeValue> item) {
@@ -109,7 +112,7 @@ public class PendingUploads {
         long reserved = Long.parseLong(item.get("reserved").n());
         long replacedSize = Long.parseLong(item.get("replaced_size").n());
         AttributeValue replacedEtag = item.get("replaced_etag");
-        Optional<FileStore.ObjectInfo> now = store.head(new FileSpace(user.accountId(), user.id()).key(path));
+        Optional<FileStore.ObjectInfo> now = store.head(FileSpace.of(user).key(path));
         boolean landed = now.isPresent() && (replacedEtag == null || !replacedEtag.s().equals(now.get().etag()));
         if (!landed) {
             accounts.releaseStorage(user.accountId(), reserved);
@@ -132,9 +135,5 @@ public class PendingUploads {
     /** Fixed width, so that the sort key orders records by expiry. */
     private static String millis(Instant instant) {
         return String.format("%013d", instant.toEpochMilli());
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

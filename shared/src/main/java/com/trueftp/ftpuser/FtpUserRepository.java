@@ -1,16 +1,18 @@
 package com.trueftp.ftpuser;
 
-import com.trueftp.auth.RandomIds;
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
+import com.trueftp.aws.Transactions;
+import com.trueftp.core.Config;
+import com.trueftp.core.ConflictException;
+import com.trueftp.core.Json;
+import com.trueftp.core.NotAllowedException;
+import com.trueftp.core.NotFoundException;
+import com.trueftp.core.RandomIds;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
-import com.trueftp.http.ApiException;
-import com.trueftp.json.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -25,6 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import static com.trueftp.aws.Attributes.found;
+import static com.trueftp.aws.Attributes.instant;
+import static com.trueftp.aws.Attributes.n;
+import static com.trueftp.aws.Attributes.number;
+import static com.trueftp.aws.Attributes.s;
+import static com.trueftp.aws.Attributes.text;
 
 /**
  * FTP users in DynamoDB. Creating and deleting a user are transactions over the user, its username
@@ -61,7 +70,8 @@ public class FtpUserRepository {
     }
 
     /**
-     * @throws ApiException 409 if the account has a user of that name, 403 if it has {@code userLimit} users
+     * @throws ConflictException   if the account has a user of that name
+     * @throws NotAllowedException if the account has {@code userLimit} users
      */
     public FtpUser create(String accountId, NewUser user, int userLimit) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -87,7 +97,7 @@ public class FtpUserRepository {
                     new EventLog.AccountChange("ftp_users_used :one",
                             "attribute_not_exists(ftp_users_used) OR ftp_users_used < :limit",
                             Map.of(":one", n(1), ":limit", n(userLimit)),
-                            account -> EventLog.AccountChange.number(account, "ftp_users_used") >= userLimit),
+                            account -> number(account, "ftp_users_used") >= userLimit),
                     List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
                                     .conditionExpression("attribute_not_exists(sk)")).build(),
                             TransactWriteItem.builder().put(p -> p.tableName(table)
@@ -97,7 +107,7 @@ public class FtpUserRepository {
         } catch (EventLog.AccountConditionFailed e) {
             throw quotaReached(userLimit);
         } catch (TransactionCanceledException e) {
-            if (failed(e, 1)) {
+            if (Transactions.conditionFailedAt(e, 1)) {
                 throw nameTaken(user.username());
             }
             throw e;
@@ -105,29 +115,39 @@ public class FtpUserRepository {
         return created;
     }
 
-    public static ApiException nameTaken(String username) {
-        return ApiException.conflict("an ftp user named " + username + " already exists");
+    static ConflictException nameTaken(String username) {
+        return new ConflictException("an ftp user named " + username + " already exists");
     }
 
-    public static ApiException quotaReached(int limit) {
-        return ApiException.forbidden("ftp user quota reached (" + limit + ")");
+    static NotAllowedException quotaReached(int limit) {
+        return new NotAllowedException("ftp user quota reached (" + limit + ")");
     }
 
-    /** The shape of the ids this repository hands out ({@link RandomIds#newSortableId}). */
-    public static boolean isWellFormedId(String id) {
-        return ID.matcher(id).matches();
+    /**
+     * The account's user, or not found: another account's user and an id that cannot be one of ours (any other
+     * shape than {@link RandomIds#newSortableId} hands out) answer like an unknown one.
+     */
+    public FtpUser get(String accountId, String id) {
+        if (!ID.matcher(id).matches()) {
+            throw notFound();
+        }
+        return find(accountId, id).orElseThrow(FtpUserRepository::notFound);
+    }
+
+    static NotFoundException notFound() {
+        return new NotFoundException("ftp user not found");
     }
 
     public boolean usernameTaken(String accountId, String username) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of("account_id", s(accountId), "sk", s(USERNAME + username)))).item();
-        return item != null && !item.isEmpty();
+        return found(item);
     }
 
     public Optional<FtpUser> find(String accountId, String id) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(key(accountId, id))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+        return found(item) ? Optional.of(fromItem(item)) : Optional.empty();
     }
 
     /** A page of the account's users in creation order. Reads offset + limit items at most. */
@@ -193,7 +213,7 @@ public class FtpUserRepository {
                             .conditionExpression("attribute_exists(sk)")
                             .expressionAttributeValues(values)).build()));
         } catch (TransactionCanceledException e) {
-            if (failed(e, 0)) {
+            if (Transactions.conditionFailedAt(e, 0)) {
                 return Optional.empty(); // deleted meanwhile
             }
             throw e;
@@ -212,7 +232,7 @@ public class FtpUserRepository {
             events.append(accountId, new Event.Draft(EventType.FTP_USER_DELETED, id, username, null, null),
                     new EventLog.AccountChange("ftp_users_used :minus_one", "ftp_users_used > :zero",
                             Map.of(":minus_one", n(-1), ":zero", n(0)),
-                            account -> EventLog.AccountChange.number(account, "ftp_users_used") <= 0),
+                            account -> number(account, "ftp_users_used") <= 0),
                     List.of(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(accountId, id))
                                     .conditionExpression("attribute_exists(sk)")).build(),
                             TransactWriteItem.builder().delete(d -> d.tableName(table)
@@ -223,16 +243,11 @@ public class FtpUserRepository {
         } catch (EventLog.AccountConditionFailed e) {
             return false; // the account counts no users left: another request deleted this one meanwhile
         } catch (TransactionCanceledException e) {
-            if (failed(e, 0)) {
+            if (Transactions.conditionFailedAt(e, 0)) {
                 return false; // deleted meanwhile by another request
             }
             throw e;
         }
-    }
-
-    private static boolean failed(TransactionCanceledException e, int index) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     private static Map<String, AttributeValue> key(String accountId, String id) {
@@ -240,20 +255,9 @@ public class FtpUserRepository {
     }
 
     private static FtpUser fromItem(Map<String, AttributeValue> item) {
-        AttributeValue description = item.get("description");
-        AttributeValue lastLogin = item.get("last_login_at");
-        return new FtpUser(item.get("id").s(), item.get("account_id").s(), item.get("username").s(),
-                item.get("password_hash").s(), item.get("can_write").bool(), item.get("enabled").bool(),
-                item.get("home_directory").s(), description == null ? null : description.s(),
-                Instant.parse(item.get("created_at").s()), Instant.parse(item.get("updated_at").s()),
-                lastLogin == null ? null : Instant.parse(lastLogin.s()));
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
+        return new FtpUser(text(item, "id"), text(item, "account_id"), text(item, "username"),
+                text(item, "password_hash"), item.get("can_write").bool(), item.get("enabled").bool(),
+                text(item, "home_directory"), text(item, "description"), instant(item, "created_at"),
+                instant(item, "updated_at"), instant(item, "last_login_at"));
     }
 }

@@ -1,7 +1,7 @@
 package com.trueftp.http;
 
 import com.trueftp.auth.Caller;
-import com.trueftp.json.Json;
+import com.trueftp.core.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

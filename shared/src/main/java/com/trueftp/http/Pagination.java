@@ -1,6 +1,6 @@
 package com.trueftp.http;
 
-import com.trueftp.json.Json;
+import com.trueftp.core.Json;
 
 import java.util.List;
 import java.util.Map;

@@ -5,22 +5,25 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.auth.Caller;
-import com.trueftp.aws.Unavailable;
-import com.trueftp.json.Json;
+import com.trueftp.aws.Outages;
+import com.trueftp.core.Json;
 import com.trueftp.ratelimit.RateLimit;
 import com.trueftp.ratelimit.RateLimiter;
+import com.trueftp.stack.LambdaFunction;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
  * The one request path of every API function: caller, hourly rate limit (counted beside the rest),
@@ -44,8 +47,9 @@ public final class RequestPipeline {
         this.rateLimiter = rateLimiter;
     }
 
-    public static Builder of(LambdaFunction function, RateLimiter rateLimiter) {
-        return new Builder(function, rateLimiter);
+    /** Binds each route of one function to its endpoint ({@link Builder#on}), then checks that none is left out. */
+    public static Builder of(RateLimiter rateLimiter) {
+        return new Builder(rateLimiter);
     }
 
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
@@ -70,22 +74,21 @@ public final class RequestPipeline {
                 failure = e;
             }
             // Every authenticated answer, error or not, tells the client where it stands; over the limit, 429 wins.
-            rateLimitHeaders = await(admission).headers();
+            rateLimitHeaders = RateLimitHeaders.of(await(admission));
             if (failure != null) {
                 throw failure;
             }
             response = toEvent(result, requestId);
-        } catch (ApiException e) {
-            response = error(e, requestId);
         } catch (RuntimeException e) {
-            if (Unavailable.isOutage(e)) {
-                log(context, LogLevel.WARN, "dependency unavailable, request " + requestId + ": " + e);
-                response = error(ApiException.unavailable(), requestId);
-            } else {
+            ApiException answer = ErrorAnswers.of(e);
+            if (answer == null) {
                 // The exception (never the request) goes to the log; the client gets only the id to quote.
                 log(context, LogLevel.ERROR, "unexpected error, request " + requestId + ": " + stackTrace(e));
-                response = error(new ApiException(500, "internal error (request id " + requestId + ")"), requestId);
+                answer = new ApiException(500, "internal error (request id " + requestId + ")");
+            } else if (Outages.isOutage(e)) {
+                log(context, LogLevel.WARN, "dependency unavailable, request " + requestId + ": " + e);
             }
+            response = error(answer, requestId);
         }
         rateLimitHeaders.forEach(response.getHeaders()::putIfAbsent);
         log(context, LogLevel.INFO, String.format("%s %s %d %dms %s", event.getHttpMethod(), event.getResource(),
@@ -122,7 +125,7 @@ public final class RequestPipeline {
         List<Route> sameResource = endpoints.keySet().stream()
                 .filter(r -> r.resource().equals(event.getResource())).toList();
         if (sameResource.isEmpty()) {
-            throw ApiException.notFound("no such endpoint: " + event.getPath());
+            throw new ApiException(404, "no such endpoint: " + event.getPath());
         }
         return sameResource.stream().filter(r -> r.method().equals(event.getHttpMethod())).findFirst()
                 .orElseThrow(() -> new ApiException(405, "method " + event.getHttpMethod() + " not allowed on "
@@ -146,7 +149,7 @@ public final class RequestPipeline {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
         if (bytes.length > route.maxBodyBytes()) {
-            throw ApiException.payloadTooLarge("request body too large: at most " + route.maxBodyBytes() + " bytes");
+            throw ApiException.payloadTooLarge(route.tooLarge());
         }
         return bytes;
     }
@@ -217,27 +220,31 @@ public final class RequestPipeline {
 
     /** Binds each route of one function to its endpoint; refuses to build with a route left out. */
     public static final class Builder {
-        private final LambdaFunction function;
         private final RateLimiter rateLimiter;
         private final Map<Route, Endpoint> endpoints = new HashMap<>();
 
-        private Builder(LambdaFunction function, RateLimiter rateLimiter) {
-            this.function = function;
+        private Builder(RateLimiter rateLimiter) {
             this.rateLimiter = rateLimiter;
         }
 
         /** @param route "METHOD /path" exactly as in {@link Routes#ALL} */
         public Builder on(String route, Endpoint endpoint) {
-            Route found = Routes.of(function).stream().filter(r -> r.toString().equals(route)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(function + " has no route " + route));
+            Route found = Routes.ALL.stream().filter(r -> r.toString().equals(route)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no route " + route + " in the route table"));
             endpoints.put(found, endpoint);
             return this;
         }
 
+        /** @throws IllegalStateException unless the routes bound are all of one function's routes */
         public RequestPipeline build() {
-            List<Route> missing = Routes.of(function).stream().filter(r -> !endpoints.containsKey(r)).toList();
+            Set<LambdaFunction> functions = endpoints.keySet().stream().map(Route::function).collect(Collectors.toSet());
+            if (functions.size() != 1) {
+                throw new IllegalStateException("a pipeline serves the routes of one function, not " + functions);
+            }
+            List<Route> missing = Routes.of(functions.iterator().next()).stream()
+                    .filter(r -> !endpoints.containsKey(r)).toList();
             if (!missing.isEmpty()) {
-                throw new IllegalStateException(function + " has no endpoint for " + missing);
+                throw new IllegalStateException(functions + " has no endpoint for " + missing);
             }
             return new RequestPipeline(endpoints, rateLimiter);
         }

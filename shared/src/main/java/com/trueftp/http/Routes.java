@@ -1,6 +1,7 @@
 package com.trueftp.http;
 
 import com.trueftp.auth.Scope;
+import com.trueftp.stack.LambdaFunction;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +24,14 @@ public final class Routes {
     public static final List<String> BINARY_MEDIA_TYPES = List.of("multipart/form-data", "application/octet-stream");
 
     /**
-     * Lambda takes at most 6 MB per request, and a multipart body arrives base64-encoded (4/3 larger): about
-     * 4.5 MB of body fits. The files endpoint itself refuses files over 4 MiB, naming the upload-url alternative.
+     * The largest file uploaded through the API. Lambda takes at most 6 MB per request, and a multipart body
+     * arrives base64-encoded (4/3 larger): about 4.5 MB of body fits, the file and its part headers.
      */
-    public static final int MAX_UPLOAD_BODY_BYTES = 6 * 1024 * 1024;
+    public static final int MAX_UPLOAD_FILE_BYTES = 4 * 1024 * 1024;
+    static final int MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_FILE_BYTES + 64 * 1024;
+    public static final String UPLOAD_TOO_LARGE = "file too large to upload through the API (at most "
+            + MAX_UPLOAD_FILE_BYTES + " bytes): ask POST /ftp-users/{id}/files/upload-url?path=&size= for a "
+            + "presigned upload URL";
 
     public static final List<Route> ALL = List.of(
             route("GET", "/account", LambdaFunction.ACCOUNT),
@@ -38,7 +43,7 @@ public final class Routes {
             route("GET", "/ftp-users/{id}/files", LambdaFunction.FILES),
             // Issuing a download link records a file.downloaded event.
             route("GET", "/ftp-users/{id}/files/download", LambdaFunction.FILES).recording(),
-            route("POST", "/ftp-users/{id}/files", LambdaFunction.FILES).bodyUpTo(MAX_UPLOAD_BODY_BYTES),
+            route("POST", "/ftp-users/{id}/files", LambdaFunction.FILES).bodyUpTo(MAX_UPLOAD_BODY_BYTES, UPLOAD_TOO_LARGE),
             route("DELETE", "/ftp-users/{id}/files", LambdaFunction.FILES),
             route("POST", "/ftp-users/{id}/files/mkdir", LambdaFunction.FILES),
             route("POST", "/ftp-users/{id}/files/upload-url", LambdaFunction.FILES),

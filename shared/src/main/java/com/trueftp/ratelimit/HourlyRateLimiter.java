@@ -2,8 +2,7 @@ package com.trueftp.ratelimit;
 
 import com.trueftp.auth.Caller;
 import com.trueftp.aws.Tables;
-import com.trueftp.config.Config;
-import com.trueftp.http.ApiException;
+import com.trueftp.core.Config;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -53,9 +52,7 @@ public class HourlyRateLimiter implements RateLimiter {
             long count = Long.parseLong(updated.get("count").n());
             return new RateLimit(limit, Math.max(0, limit - count), windowEnd);
         } catch (ConditionalCheckFailedException e) {
-            Map<String, String> headers = new HashMap<>(new RateLimit(limit, 0, windowEnd).headers());
-            headers.put("Retry-After", Long.toString(Math.max(1, windowEnd - now)));
-            throw new ApiException(429, "rate limit exceeded: " + limit + " requests per hour", headers);
+            throw new RateLimitExceededException(new RateLimit(limit, 0, windowEnd), Math.max(1, windowEnd - now));
         }
     }
 }

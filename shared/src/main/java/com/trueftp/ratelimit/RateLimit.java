@@ -1,20 +1,9 @@
 package com.trueftp.ratelimit;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * Where a key stands in its current window, as the {@code X-RateLimit-*} headers tell the client.
+ * Where a key stands in its current window (the API tells clients in its {@code X-RateLimit-*} headers).
  *
  * @param resetEpochSeconds when the window ends and the count starts again
  */
 public record RateLimit(int limit, long remaining, long resetEpochSeconds) {
-
-    public Map<String, String> headers() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-RateLimit-Limit", Integer.toString(limit));
-        headers.put("X-RateLimit-Remaining", Long.toString(remaining));
-        headers.put("X-RateLimit-Reset", Long.toString(resetEpochSeconds));
-        return headers;
-    }
 }

@@ -2,7 +2,7 @@ package com.trueftp.auth;
 
 import com.trueftp.account.AccountStatus;
 import com.trueftp.account.Plan;
-import com.trueftp.http.ApiException;
+import com.trueftp.core.NotAllowedException;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -28,30 +28,29 @@ class CallerTest {
 
     @Test
     void missingOrGarbledContextIsUnauthenticated() {
-        assertThatThrownBy(() -> Caller.fromAuthorizerContext(null)).isInstanceOf(ApiException.class)
-                .extracting("status").isEqualTo(401);
+        assertThatThrownBy(() -> Caller.fromAuthorizerContext(null)).isInstanceOf(UnauthenticatedException.class);
         Map<String, Object> garbled = new HashMap<>(caller(EnumSet.of(Scope.READ), Plan.PRO, AccountStatus.ACTIVE)
                 .toAuthorizerContext());
         garbled.put("plan", "platinum");
-        assertThatThrownBy(() -> Caller.fromAuthorizerContext(garbled)).extracting("status").isEqualTo(401);
+        assertThatThrownBy(() -> Caller.fromAuthorizerContext(garbled)).isInstanceOf(UnauthenticatedException.class);
     }
 
     @Test
     void suspendedAccountIsRefusedAndTheMessageSaysSo() {
         assertThatThrownBy(() -> caller(EnumSet.of(Scope.READ), Plan.PRO, AccountStatus.SUSPENDED).requireApiAccess())
-                .isInstanceOf(ApiException.class).hasMessageContaining("suspended").extracting("status").isEqualTo(403);
+                .isInstanceOf(NotAllowedException.class).hasMessageContaining("suspended");
     }
 
     @Test
     void freePlanIsRefusedAndTheMessageSaysPaidPlansOnly() {
         assertThatThrownBy(() -> caller(EnumSet.of(Scope.READ), Plan.FREE, AccountStatus.ACTIVE).requireApiAccess())
-                .hasMessageContaining("paid plans only").extracting("status").isEqualTo(403);
+                .isInstanceOf(NotAllowedException.class).hasMessageContaining("paid plans only");
     }
 
     @Test
     void missingScopeIsNamed() {
         assertThatThrownBy(() -> caller(EnumSet.of(Scope.READ), Plan.PRO, AccountStatus.ACTIVE).requireScope(Scope.WRITE))
-                .hasMessage("missing required scope: write").extracting("status").isEqualTo(403);
+                .isInstanceOf(NotAllowedException.class).hasMessage("missing required scope: write");
         assertThatThrownBy(() -> caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE).requireScope(Scope.READ))
                 .hasMessage("missing required scope: read");
     }

@@ -1,7 +1,7 @@
 package com.trueftp.files;
 
-import com.trueftp.config.Config;
-import com.trueftp.http.ApiException;
+import com.trueftp.core.Config;
+import com.trueftp.core.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -28,7 +28,7 @@ class ListCursorTest {
         assertRefused(cursor, new FileSpace("acc_1", "ftp_2"), "/docs/", "");
         assertRefused(cursor, new FileSpace("acc_2", "ftp_1"), "/docs/", "");
         ListCursor otherSecret = new ListCursor(Config.of(Map.of(Config.CURSOR_SECRET, "secret-two")));
-        assertThatThrownBy(() -> otherSecret.open(cursor, space, "/docs/", "")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> otherSecret.open(cursor, space, "/docs/", "")).isInstanceOf(InvalidInputException.class);
     }
 
     @Test
@@ -47,8 +47,7 @@ class ListCursorTest {
 
     private void assertRefused(String cursor, FileSpace where, String folder, String search) {
         assertThatThrownBy(() -> cursors.open(cursor, where, folder, search))
-                .isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("cursor is not valid");
     }
 }

@@ -1,6 +1,6 @@
 package com.trueftp.files;
 
-import com.trueftp.http.ApiException;
+import com.trueftp.core.InvalidInputException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +25,7 @@ class PathPolicyTest {
             "/a/..|path must not contain . or .. segments",
             "/a\\b|path must not contain backslashes"})
     void rejectsWhatCouldEscapeOrConfuse(String path, String error) {
-        assertThatThrownBy(() -> PathPolicy.require(path, "path")).isInstanceOf(ApiException.class).hasMessage(error);
+        assertThatThrownBy(() -> PathPolicy.require(path, "path")).isInstanceOf(InvalidInputException.class).hasMessage(error);
     }
 
     @ParameterizedTest

@@ -6,9 +6,11 @@ import com.trueftp.account.AccountStatus;
 import com.trueftp.account.Plan;
 import com.trueftp.auth.Caller;
 import com.trueftp.auth.Scope;
-import com.trueftp.json.Json;
+import com.trueftp.core.Json;
 import com.trueftp.ratelimit.RateLimit;
+import com.trueftp.ratelimit.RateLimitExceededException;
 import com.trueftp.ratelimit.RateLimiter;
+import com.trueftp.stack.LambdaFunction;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -32,7 +34,7 @@ class RequestPipelineTest {
         return ApiResponse.ok(Json.object("ok", true));
     };
     private RateLimiter limiter = caller -> new RateLimit(1000, 998, 1_800_000_000L);
-    private final RequestPipeline pipeline = RequestPipeline.of(LambdaFunction.ACCOUNT, caller -> limiter.acquire(caller))
+    private final RequestPipeline pipeline = RequestPipeline.of(caller -> limiter.acquire(caller))
             .on("GET /account", request -> endpoint.handle(request)).build();
 
     private static APIGatewayProxyRequestEvent event(String method, String resource, Caller caller) {
@@ -169,11 +171,13 @@ class RequestPipelineTest {
     }
 
     @Test
-    void builderRefusesUnknownRoutesAndMissingEndpoints() {
-        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT, limiter).on("POST /account", r -> null))
+    void builderRefusesUnknownRoutesMissingEndpointsAndMixedFunctions() {
+        assertThatThrownBy(() -> RequestPipeline.of(limiter).on("POST /account", r -> null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RequestPipeline.of(LambdaFunction.ACCOUNT, limiter).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("GET /account");
+        assertThatThrownBy(() -> RequestPipeline.of(limiter).on("GET /ftp-users", r -> null).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("POST /ftp-users");
+        assertThatThrownBy(() -> RequestPipeline.of(limiter).on("GET /account", r -> null).on("GET /events", r -> null)
+                .build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("one function");
     }
 
     @Test
@@ -197,7 +201,7 @@ class RequestPipelineTest {
     @Test
     void overTheLimitAReadsAnswerIsReplacedBy429() throws Exception {
         limiter = caller -> {
-            throw new ApiException(429, "rate limit exceeded: 1000 requests per hour", Map.of("Retry-After", "42"));
+            throw new RateLimitExceededException(new RateLimit(1000, 0, 1_800_000_000L), 42);
         };
         APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
         assertThat(response.getStatusCode()).isEqualTo(429);
@@ -209,7 +213,7 @@ class RequestPipelineTest {
     void overTheLimitAWriteIsNeverCalled() throws Exception {
         Route write = new Route("POST", "/account", LambdaFunction.ACCOUNT, Scope.WRITE);
         RequestPipeline writes = new RequestPipeline(Map.of(write, request -> endpoint.handle(request)), caller -> {
-            throw new ApiException(429, "rate limit exceeded: 1 requests per hour", Map.of("Retry-After", "7"));
+            throw new RateLimitExceededException(new RateLimit(1, 0, 1_800_000_000L), 7);
         });
         APIGatewayProxyResponseEvent response = writes.handle(event("POST", "/api/ext/v1/account",
                 caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE)), null);

@@ -1,6 +1,7 @@
 package com.trueftp.http;
 
 import com.trueftp.auth.Scope;
+import com.trueftp.stack.LambdaFunction;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import com.trueftp.json.Json;
+import com.trueftp.core.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -9,13 +9,13 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.trueftp.account.Plan;
-import com.trueftp.authorizer.AuthorizerHandler;
 import com.trueftp.auth.Caller;
-import com.trueftp.http.GatewayResponse;
-import com.trueftp.http.LambdaFunction;
+import com.trueftp.core.Json;
+import com.trueftp.functions.authorizer.AuthorizerHandler;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
-import com.trueftp.json.Json;
+import com.trueftp.stack.GatewayResponse;
+import com.trueftp.stack.LambdaFunction;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package com.trueftp.local;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import com.trueftp.config.Config;
-import com.trueftp.emulators.LocalAws;
+import com.trueftp.core.Config;
+import com.trueftp.stack.LocalSettings;
 
 import java.net.BindException;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public final class LocalMain {
             stopped.countDown();
         }));
         System.out.println("Data in " + data.toAbsolutePath() + "; DynamoDB emulator at " + runtime.aws().dynamoEndpoint()
-                + ", S3 emulator at " + runtime.aws().s3Endpoint() + " (bucket " + LocalAws.FILES_BUCKET + ")");
+                + ", S3 emulator at " + runtime.aws().s3Endpoint() + " (bucket " + LocalSettings.FILES_BUCKET + ")");
         System.out.println("TrueFTP API listening on " + runtime.baseUrl());
         System.out.flush();
         stopped.await();

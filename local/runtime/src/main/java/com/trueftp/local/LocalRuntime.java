@@ -1,7 +1,7 @@
 package com.trueftp.local;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import com.trueftp.emulators.LocalAws;
+import com.trueftp.stack.LocalStackFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ public final class LocalRuntime implements AutoCloseable {
             aws.settings().forEach(System::setProperty); // handlers read these as if from their environment
             LocalGateway gateway = LocalGateway.start(port, authCacheTtl, logLevel, true);
             if (dataDir != null) {
-                LocalStackFile.write(dataDir, gateway.baseUrl(), aws.settings());
+                new LocalStackFile(gateway.baseUrl(), ProcessHandle.current().pid(), aws.settings()).write(dataDir);
             }
             return new LocalRuntime(aws, gateway, dataDir);
         } catch (IOException | RuntimeException e) {

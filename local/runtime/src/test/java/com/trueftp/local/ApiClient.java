@@ -1,8 +1,8 @@
 package com.trueftp.local;
 
 import com.trueftp.admin.AdminCli;
+import com.trueftp.core.Json;
 import com.trueftp.http.MultipartForm;
-import com.trueftp.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package com.trueftp.local;
 
+import com.trueftp.stack.LocalStackFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

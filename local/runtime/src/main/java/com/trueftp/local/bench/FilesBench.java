@@ -9,20 +9,22 @@ import com.trueftp.auth.Caller;
 import com.trueftp.auth.Scope;
 import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.S3Module;
-import com.trueftp.config.Config;
-import com.trueftp.emulators.LocalAws;
+import com.trueftp.core.Config;
+import com.trueftp.core.Json;
 import com.trueftp.events.EventLog;
+import com.trueftp.files.FileRemover;
+import com.trueftp.files.FileSpaces;
 import com.trueftp.files.FileStore;
 import com.trueftp.files.ListCursor;
 import com.trueftp.files.PendingUploads;
-import com.trueftp.filesapi.FilesEndpoint;
 import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.functions.files.FilesEndpoint;
 import com.trueftp.http.ApiRequest;
 import com.trueftp.http.ApiResponse;
 import com.trueftp.http.MultipartForm;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
-import com.trueftp.json.Json;
+import com.trueftp.local.LocalAws;
 import com.trueftp.local.LocalGateway;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -126,10 +128,11 @@ final class FilesBench {
                 EventLog eventLog = new EventLog(dynamo, aws.config(), clock);
                 AccountRepository accounts = new AccountRepository(dynamo, aws.config(), clock);
                 FileStore store = new FileStore(counted, S3Module.presignerFrom(aws.config()), patient);
-                FilesEndpoint endpoint = new FilesEndpoint(new FtpUserRepository(dynamo, aws.config(), eventLog, clock),
-                        accounts, store, new ListCursor(aws.config()),
-                        new PendingUploads(dynamo, aws.config(), store, accounts, eventLog, clock), eventLog, clock,
-                        aws.config());
+                PendingUploads uploads = new PendingUploads(dynamo, aws.config(), store, accounts, eventLog, clock);
+                FilesEndpoint endpoint = new FilesEndpoint(new FileSpaces(
+                        new FtpUserRepository(dynamo, aws.config(), eventLog, clock), accounts, store,
+                        new FileRemover(store, accounts, uploads), new ListCursor(aws.config()), uploads, eventLog, clock,
+                        aws.config()));
                 Caller caller = Caller.of(key.key(), account);
                 json.put("list_s3_calls", listInProcess(endpoint, caller, user, s3Calls));
                 json.put("transfer_1mib", transfers(http, base, user, token, s3, bucket, account.id()));

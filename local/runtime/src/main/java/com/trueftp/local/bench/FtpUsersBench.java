@@ -6,9 +6,9 @@ import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
 import com.trueftp.auth.ApiKeyRepository;
 import com.trueftp.auth.Scope;
-import com.trueftp.config.Config;
-import com.trueftp.emulators.LocalAws;
-import com.trueftp.json.Json;
+import com.trueftp.core.Config;
+import com.trueftp.core.Json;
+import com.trueftp.local.LocalAws;
 import com.trueftp.local.LocalGateway;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

@@ -1,19 +1,19 @@
 package com.trueftp.local.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.account.Account;
-import com.trueftp.account.AccountEndpoint;
-import com.trueftp.account.AccountHandler;
 import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
 import com.trueftp.auth.Caller;
-import com.trueftp.auth.RandomIds;
 import com.trueftp.auth.Scope;
 import com.trueftp.aws.AwsModule;
-import com.trueftp.config.Config;
-import com.trueftp.emulators.LocalAws;
+import com.trueftp.core.Config;
+import com.trueftp.core.RandomIds;
+import com.trueftp.functions.account.AccountEndpoint;
+import com.trueftp.http.RequestPipeline;
+import com.trueftp.local.LocalAws;
 import com.trueftp.local.LocalContext;
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.ratelimit.HourlyRateLimiter;
 import com.trueftp.ratelimit.RateLimit;
 import com.trueftp.ratelimit.RateLimiter;
@@ -56,8 +56,10 @@ final class RateLimiterBench {
                     account.status(), Bench.BENCH_RATE_LIMIT);
             AccountEndpoint endpoint = new AccountEndpoint(new AccountRepository(dynamo, config, clock));
             RateLimiter admitAll = c -> new RateLimit(c.rateLimit(), c.rateLimit(), 0);
-            AccountHandler withLimiter = new AccountHandler(endpoint, new HourlyRateLimiter(dynamo, config, clock));
-            AccountHandler withoutLimiter = new AccountHandler(endpoint, admitAll);
+            // The account function's own pipeline and endpoint, with the hourly limiter and without.
+            RequestPipeline withLimiter = RequestPipeline.of(new HourlyRateLimiter(dynamo, config, clock))
+                    .on("GET /account", endpoint::get).build();
+            RequestPipeline withoutLimiter = RequestPipeline.of(admitAll).on("GET /account", endpoint::get).build();
 
             long[] on = new long[ROUNDS];
             long[] off = new long[ROUNDS];
@@ -100,11 +102,11 @@ final class RateLimiterBench {
         }
     }
 
-    private static long invoke(AccountHandler handler, Caller caller, AtomicLong calls, long[] callCount) {
+    private static long invoke(RequestPipeline handler, Caller caller, AtomicLong calls, long[] callCount) {
         APIGatewayProxyRequestEvent event = event(caller);
         long callsBefore = calls.get();
         long started = System.nanoTime();
-        int status = handler.handleRequest(event, new LocalContext("account", LogLevel.WARN)).getStatusCode();
+        int status = handler.handle(event, new LocalContext("account", LogLevel.WARN)).getStatusCode();
         long nanos = System.nanoTime() - started;
         callCount[0] += calls.get() - callsBefore;
         if (status != 200) {

@@ -1,0 +1,411 @@
+package com.trueftp.functions.ftpusers;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.trueftp.account.AccountRepository;
+import com.trueftp.account.Plan;
+import com.trueftp.aws.S3Module;
+import com.trueftp.core.Config;
+import com.trueftp.core.Json;
+import com.trueftp.core.RandomIds;
+import com.trueftp.events.EventLog;
+import com.trueftp.files.FileStore;
+import com.trueftp.files.PendingUploads;
+import com.trueftp.ftpuser.FtpUser;
+import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.ftpuser.PasswordHasher;
+import com.trueftp.testing.AwsUnderTest;
+import com.trueftp.testing.SampleEvents;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/** The ftp-users function fed sample events, against a real DynamoDB API; subclasses choose which one. */
+abstract class FtpUsersHandlerContract {
+    private static final String REFERENCE_BODY = "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"can_write\":true}";
+
+    private AwsUnderTest aws;
+    private FtpUsersHandler handler;
+    private AccountRepository accounts;
+    private String account;
+
+    abstract AwsUnderTest aws();
+
+    @BeforeEach
+    void setUp() {
+        aws = aws();
+        handler = new FtpUsersHandler(DaggerFtpUsersComponent.factory().create(aws.config()));
+        accounts = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC());
+        account = accounts.create("Acme", Plan.PRO).id();
+    }
+
+    /** A sample event for the given account (a fresh key id, so rate limits never interfere). */
+    private static APIGatewayProxyRequestEvent sample(String name, String accountId) {
+        APIGatewayProxyRequestEvent event = SampleEvents.load("ftp-users/" + name, APIGatewayProxyRequestEvent.class);
+        event.getRequestContext().getAuthorizer().put("accountId", accountId);
+        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
+        return event;
+    }
+
+    private APIGatewayProxyResponseEvent create(String accountId, String body) {
+        return handler.handleRequest(sample("create-ftp-user.json", accountId).withBody(body), null);
+    }
+
+    private APIGatewayProxyResponseEvent onUser(String sample, String accountId, String userId) {
+        APIGatewayProxyRequestEvent event = sample(sample, accountId);
+        event.setPathParameters(Map.of("id", userId));
+        event.setPath("/api/ext/v1/ftp-users/" + userId);
+        return handler.handleRequest(event, null);
+    }
+
+    private static Map<String, Object> json(APIGatewayProxyResponseEvent response) throws Exception {
+        return Json.readObject(response.getBody());
+    }
+
+    private long usersCounted(String accountId) {
+        return accounts.find(accountId).orElseThrow().ftpUsersUsed();
+    }
+
+    @Test
+    void referenceExampleCreatesAUserAndNeverShowsThePassword() throws Exception {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(sample("create-ftp-user.json", account), null);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        Map<String, Object> user = json(response);
+        assertThat(user).containsEntry("username", "pipeline").containsEntry("can_write", true)
+                .containsEntry("enabled", true).containsEntry("home_directory", "/")
+                .containsEntry("last_login_at", null).containsKeys("id", "created_at", "updated_at")
+                .doesNotContainKeys("password", "password_hash");
+        assertThat(response.getBody()).doesNotContain("a-strong-secret").doesNotContain("argon2");
+        assertThat(usersCounted(account)).isEqualTo(1);
+
+        Map<String, Object> fetched = json(onUser("get-ftp-user.json", account, (String) user.get("id")));
+        assertThat(fetched).isEqualTo(user);
+    }
+
+    @Test
+    void passwordIsStoredAsAnArgon2idHashThatVerifies() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()), Clock.systemUTC()).find(account, id)
+                .orElseThrow().passwordHash();
+        assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(PasswordHasher.verify("a-strong-secret", hash)).isTrue();
+        assertThat(PasswordHasher.verify("a-strong-secreT", hash)).isFalse();
+    }
+
+    @Test
+    void usernamesAreUniquePerAccountOnly() throws Exception {
+        assertThat(create(account, REFERENCE_BODY).getStatusCode()).isEqualTo(201);
+        APIGatewayProxyResponseEvent again = create(account, REFERENCE_BODY);
+        assertThat(again.getStatusCode()).isEqualTo(409);
+        assertThat(json(again)).isEqualTo(Map.of("error", "an ftp user named pipeline already exists"));
+        assertThat(usersCounted(account)).isEqualTo(1);
+
+        String other = accounts.create("Other", Plan.PRO).id();
+        assertThat(create(other, REFERENCE_BODY).getStatusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void anotherAccountsUserAnswersLikeAnUnknownOne() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        String other = accounts.create("Other", Plan.PRO).id();
+        for (String sample : List.of("get-ftp-user.json", "update-ftp-user.json", "delete-ftp-user.json")) {
+            APIGatewayProxyResponseEvent foreign = onUser(sample, other, id);
+            APIGatewayProxyResponseEvent unknown = onUser(sample, account, "ftp_doesnotexist000000000");
+            assertThat(foreign.getStatusCode()).as(sample).isEqualTo(404);
+            assertThat(foreign.getBody()).isEqualTo(unknown.getBody()).isEqualTo("{\"error\":\"ftp user not found\"}");
+        }
+        assertThat(json(onUser("get-ftp-user.json", account, id))).containsEntry("enabled", true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"password\":\"a-strong-secret\"}|username is required",
+            "{\"username\":\"pipeline\"}|password is required",
+            "{\"username\":42,\"password\":\"a-strong-secret\"}|username must be a string",
+            "{\"username\":\"ab\",\"password\":\"a-strong-secret\"}|username must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or a digit",
+            "{\"username\":\"-pipe\",\"password\":\"a-strong-secret\"}|username must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or a digit",
+            "{\"username\":\"Pipeline\",\"password\":\"a-strong-secret\"}|username must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or a digit",
+            "{\"username\":\"pipeline\",\"password\":\"short\"}|password must be 12 to 256 characters",
+            "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"can_write\":\"yes\"}|can_write must be true or false",
+            "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"enabled\":1}|enabled must be true or false",
+            "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"home_directory\":\"data\"}|home_directory must start with /",
+            "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"home_directory\":\"/a/../b\"}|home_directory must not contain . or .. segments",
+            "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"admin\":true}|unknown field: admin (allowed: can_write, description, enabled, home_directory, password, username)",
+            "[1,2]|request body is not a valid JSON object",
+            "{\"username\":\"pipeline\",|request body is not a valid JSON object"})
+    void badCreateRequestsAre400AndCreateNothing(String body, String error) throws Exception {
+        APIGatewayProxyResponseEvent response = create(account, body);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response)).isEqualTo(Map.of("error", error));
+        assertThat(usersCounted(account)).isZero();
+        assertThat(new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(),
+                Clock.systemUTC()), Clock.systemUTC()).list(account, 0, 10)).as("no user item written").isEmpty();
+    }
+
+    @Test
+    void unpairedSurrogatesThatStorageWouldMangleAre400() throws Exception {
+        String lone = "\\ud800".repeat(12);
+        assertThat(json(create(account, "{\"username\":\"pipeline\",\"password\":\"" + lone + "\"}")))
+                .isEqualTo(Map.of("error", "password must be valid Unicode text"));
+        assertThat(json(create(account, "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\","
+                + "\"home_directory\":\"/a\\u0085b\"}")))
+                .isEqualTo(Map.of("error", "home_directory must not contain control characters"));
+        assertThat(usersCounted(account)).isZero();
+    }
+
+    @Test
+    void idsThatCannotBeOursAreNotFoundWhateverTheirLength() throws Exception {
+        for (String id : List.of("x".repeat(1100), "ftp_", "../etc", "ftp_0000000000000000000%")) {
+            APIGatewayProxyResponseEvent response = onUser("get-ftp-user.json", account, id);
+            assertThat(response.getStatusCode()).as(id).isEqualTo(404);
+            assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void anOffsetPastTheEndIsAnEmptyPage() throws Exception {
+        create(account, REFERENCE_BODY);
+        APIGatewayProxyRequestEvent event = sample("list-ftp-users.json", account);
+        event.setQueryStringParameters(Map.of("limit", "200", "offset", Integer.toString(Integer.MAX_VALUE)));
+        Map<String, Object> page = json(handler.handleRequest(event, null));
+        assertThat(page).containsEntry("data", List.of()).containsEntry("total", 1);
+    }
+
+    @Test
+    void anUpdateWithNothingToChangeIs400() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        for (String body : List.of("{}", "{\"username\":\"pipeline\"}")) {
+            APIGatewayProxyRequestEvent event = sample("update-ftp-user.json", account).withBody(body);
+            event.setPathParameters(Map.of("id", id));
+            APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+            assertThat(response.getStatusCode()).as(body).isEqualTo(400);
+            assertThat((String) json(response).get("error")).startsWith("nothing to change");
+        }
+        APIGatewayProxyRequestEvent nullPassword = sample("update-ftp-user.json", account).withBody("{\"password\":null}");
+        nullPassword.setPathParameters(Map.of("id", id));
+        assertThat(json(handler.handleRequest(nullPassword, null))).isEqualTo(Map.of("error", "password must be a string"));
+    }
+
+    @Test
+    void listPagesInCreationOrderWithTheExactTotal() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add((String) json(create(account, "{\"username\":\"user" + i + "\",\"password\":\"a-strong-secret\"}")).get("id"));
+        }
+        Map<String, Object> page = json(handler.handleRequest(sample("list-ftp-users.json", account), null));
+        assertThat(page).containsEntry("limit", 2).containsEntry("offset", 1).containsEntry("total", 4);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> data = (List<Map<String, Object>>) page.get("data");
+        assertThat(data).extracting(u -> u.get("id")).containsExactly(ids.get(1), ids.get(2));
+
+        APIGatewayProxyRequestEvent all = sample("list-ftp-users.json", account);
+        all.setQueryStringParameters(null);
+        Map<String, Object> defaults = json(handler.handleRequest(all, null));
+        assertThat(defaults).containsEntry("limit", 50).containsEntry("offset", 0).containsEntry("total", 4);
+    }
+
+    @ParameterizedTest(name = "limit={0} offset={1}")
+    @CsvSource(delimiter = '|', value = {
+            "0|0|limit must be a whole number from 1 to 200, got 0",
+            "201|0|limit must be a whole number from 1 to 200, got 201",
+            "ten|0|limit must be a whole number from 1 to 200, got ten",
+            "5|-1|offset must be a whole number of at least 0, got -1",
+            "5|1.5|offset must be a whole number of at least 0, got 1.5",
+            "+5|0|limit must be a whole number from 1 to 200, got +5"})
+    void badPagingIs400(String limit, String offset, String error) throws Exception {
+        APIGatewayProxyRequestEvent event = sample("list-ftp-users.json", account);
+        event.setQueryStringParameters(Map.of("limit", limit, "offset", offset));
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response)).isEqualTo(Map.of("error", error));
+    }
+
+    @Test
+    void updateChangesOnlyWhatItSendsAndKeepsTheUsername() throws Exception {
+        Map<String, Object> user = json(create(account, REFERENCE_BODY));
+        String id = (String) user.get("id");
+        Map<String, Object> updated = json(onUser("update-ftp-user.json", account, id));
+        assertThat(updated).containsEntry("can_write", false).containsEntry("enabled", false)
+                .containsEntry("description", "nightly export").containsEntry("username", "pipeline")
+                .containsEntry("created_at", user.get("created_at"));
+
+        APIGatewayProxyRequestEvent rename = sample("update-ftp-user.json", account).withBody("{\"username\":\"other\"}");
+        rename.setPathParameters(Map.of("id", id));
+        APIGatewayProxyResponseEvent renamed = handler.handleRequest(rename, null);
+        assertThat(renamed.getStatusCode()).isEqualTo(400);
+        assertThat(json(renamed)).isEqualTo(Map.of("error", "username cannot be changed"));
+
+        APIGatewayProxyRequestEvent unknown = sample("update-ftp-user.json", account).withBody("{\"quota\":5}");
+        unknown.setPathParameters(Map.of("id", id));
+        assertThat(handler.handleRequest(unknown, null).getStatusCode()).isEqualTo(400);
+
+        APIGatewayProxyRequestEvent same = sample("update-ftp-user.json", account)
+                .withBody("{\"username\":\"pipeline\",\"password\":\"another-long-secret\",\"description\":null}");
+        same.setPathParameters(Map.of("id", id));
+        Map<String, Object> changed = json(handler.handleRequest(same, null));
+        assertThat(changed).containsEntry("description", null);
+        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()), Clock.systemUTC()).find(account, id)
+                .orElseThrow().passwordHash();
+        assertThat(PasswordHasher.verify("another-long-secret", hash)).isTrue();
+    }
+
+    @Test
+    void deleteRemovesTheUserAndFreesItsNameAndQuota() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        APIGatewayProxyResponseEvent deleted = onUser("delete-ftp-user.json", account, id);
+        assertThat(deleted.getStatusCode()).isEqualTo(204);
+        assertThat(deleted.getBody()).isNull();
+        assertThat(onUser("get-ftp-user.json", account, id).getStatusCode()).isEqualTo(404);
+        assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(404);
+        assertThat(usersCounted(account)).isZero();
+        assertThat(create(account, REFERENCE_BODY).getStatusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void deletingAUserDeletesItsFilesAndFreesTheirStorageButNoOtherUsersFiles() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        String other = (String) json(create(account, "{\"username\":\"other\",\"password\":\"a-strong-secret\"}")).get("id");
+        String bucket = aws.config().require(Config.FILES_BUCKET);
+        for (int i = 0; i < 3; i++) {
+            String key = account + "/" + id + "/dir" + i + "/f.txt";
+            aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("12345"));
+        }
+        String kept = account + "/" + other + "/f.txt";
+        aws.s3().putObject(b -> b.bucket(bucket).key(kept), RequestBody.fromString("12"));
+        accounts.reserveStorage(account, 17, Plan.PRO.storageBytesLimit());
+
+        assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(204);
+
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix(account + "/")).contents())
+                .extracting(S3Object::key).containsExactly(kept);
+        assertThat(accounts.find(account).orElseThrow().storageBytesUsed()).isEqualTo(2);
+    }
+
+    @Test
+    void deletingAUserGivesBackWhatItsUnusedUploadUrlsReserved() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        Clock clock = Clock.systemUTC();
+        EventLog events = new EventLog(aws.dynamo(), aws.config(), clock);
+        FtpUser user = new FtpUserRepository(aws.dynamo(), aws.config(), events, clock).find(account, id).orElseThrow();
+        accounts.reserveStorage(account, 100, Plan.PRO.storageBytesLimit()); // as issuing the URL does
+        new PendingUploads(aws.dynamo(), aws.config(), new FileStore(aws.s3(), S3Module.presignerFrom(aws.config()),
+                aws.config()), accounts, events, clock).record(user, "/never.bin", 100, Optional.empty(),
+                clock.instant().plus(Duration.ofHours(1)));
+
+        assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(204);
+
+        assertThat(accounts.find(account).orElseThrow().storageBytesUsed()).isZero();
+    }
+
+    @Test
+    void quotaHoldsExactlyUnderConcurrentCreates() throws Exception {
+        int limit = Plan.PRO.ftpUserLimit();
+        int free = 4;
+        // Start near the limit (as if 21 users existed), then race more creates than places left.
+        aws.dynamo().updateItem(b -> b.tableName(aws.config().require("ACCOUNTS_TABLE"))
+                .key(Map.of("id", AttributeValue.fromS(account)))
+                .updateExpression("SET ftp_users_used = :used")
+                .expressionAttributeValues(Map.of(":used", AttributeValue.fromN(Integer.toString(limit - free)))));
+        Map<Integer, Long> statuses = concurrently(free + 6, i -> () ->
+                create(account, "{\"username\":\"u" + i + "x\",\"password\":\"a-strong-secret\"}").getStatusCode());
+        assertThat(statuses).isEqualTo(Map.of(201, (long) free, 403, 6L));
+        assertThat(usersCounted(account)).isEqualTo(limit);
+        APIGatewayProxyResponseEvent over = create(account, "{\"username\":\"onemore\",\"password\":\"a-strong-secret\"}");
+        assertThat(json(over)).isEqualTo(Map.of("error", "ftp user quota reached (25)"));
+    }
+
+    @Test
+    void concurrentCreatesOfOneNameMakeOneUser() throws Exception {
+        Map<Integer, Long> statuses = concurrently(8, i -> () -> create(account, REFERENCE_BODY).getStatusCode());
+        assertThat(statuses).isEqualTo(Map.of(201, 1L, 409, 7L));
+        assertThat(usersCounted(account)).isEqualTo(1);
+    }
+
+    @Test
+    void countStaysExactUnderConcurrentDeletes() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add((String) json(create(account, "{\"username\":\"gone" + i + "\",\"password\":\"a-strong-secret\"}")).get("id"));
+        }
+        Map<Integer, Long> statuses = concurrently(10, i -> () ->
+                onUser("delete-ftp-user.json", account, ids.get(i % 5)).getStatusCode());
+        assertThat(statuses).isEqualTo(Map.of(204, 5L, 404, 5L));
+        assertThat(usersCounted(account)).isZero();
+    }
+
+    @Test
+    void everyChangeIsRecordedAsAnEventInTheSameTransaction() throws Exception {
+        String id = (String) json(create(account, REFERENCE_BODY)).get("id");
+        onUser("update-ftp-user.json", account, id);
+        onUser("delete-ftp-user.json", account, id);
+        EventLog.Page page = new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()).page(account, 0, 10);
+        assertThat(page.events()).extracting(e -> e.type().id() + " " + e.ftpUserId() + " " + e.username())
+                .containsExactly("ftp_user.deleted " + id + " pipeline", "ftp_user.updated " + id + " pipeline",
+                        "ftp_user.created " + id + " pipeline");
+    }
+
+    @Test
+    void whenTheEventCannotBeWrittenNothingIsDoneAndTheClientIsToldSo() throws Exception {
+        FtpUsersHandler broken = new FtpUsersHandler(DaggerFtpUsersComponent.factory().create(
+                aws.config().with("EVENTS_TABLE", "trueftp-no-such-table")));
+        APIGatewayProxyResponseEvent response = broken.handleRequest(sample("create-ftp-user.json", account), null);
+        assertThat(response.getStatusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(usersCounted(account)).isZero();
+        assertThat(create(account, REFERENCE_BODY).getStatusCode()).as("the name is still free").isEqualTo(201);
+    }
+
+    @Test
+    void unreachableDynamoDbIs503() throws Exception {
+        FtpUsersHandler down = new FtpUsersHandler(DaggerFtpUsersComponent.factory().create(AwsUnderTest.unreachable()));
+        APIGatewayProxyResponseEvent response = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> down.handleRequest(sample("create-ftp-user.json", account), null));
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response)).containsOnlyKeys("error");
+    }
+
+    private interface Task {
+        Callable<Integer> make(int i);
+    }
+
+    private static Map<Integer, Long> concurrently(int count, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Callable<Integer> work = task.make(i);
+            results.add(pool.submit(() -> {
+                start.await();
+                return work.call();
+            }));
+        }
+        start.countDown();
+        Map<Integer, Long> byStatus = new TreeMap<>();
+        for (Future<Integer> result : results) {
+            byStatus.merge(result.get(120, TimeUnit.SECONDS), 1L, Long::sum);
+        }
+        pool.shutdown();
+        return byStatus;
+    }
+}

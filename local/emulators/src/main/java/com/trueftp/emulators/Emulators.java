@@ -1,0 +1,66 @@
+package com.trueftp.emulators;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The AWS-API emulators, started together: dynalite (DynamoDB) and S3Mock (S3, with one bucket). They know
+ * nothing of TrueFTP's tables or settings: whoever starts them provisions the tables and configures the handlers.
+ */
+public final class Emulators implements AutoCloseable {
+    private final Dynalite dynalite;
+    private final S3Emulator s3;
+
+    private Emulators(Dynalite dynalite, S3Emulator s3) {
+        this.dynalite = dynalite;
+        this.s3 = s3;
+    }
+
+    /**
+     * @param dynamoPort 0 for any free port
+     * @param dataDir    null keeps everything in memory (objects in a temporary directory)
+     * @param bucket     the bucket S3Mock creates at start
+     */
+    public static Emulators start(int dynamoPort, Path dataDir, String bucket) throws IOException {
+        // S3Mock takes seconds to start: it starts while dynalite starts.
+        CompletableFuture<S3Emulator> s3 = CompletableFuture.supplyAsync(() -> {
+            try {
+                return S3Emulator.start(dataDir == null ? null : dataDir.resolve("s3"), bucket);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Dynalite dynalite;
+        try {
+            dynalite = Dynalite.start(dynamoPort, dataDir == null ? null : dataDir.resolve("dynamodb"));
+        } catch (IOException | RuntimeException e) {
+            s3.thenAccept(S3Emulator::close);
+            throw e;
+        }
+        try {
+            return new Emulators(dynalite, s3.join());
+        } catch (RuntimeException e) {
+            dynalite.close();
+            throw e;
+        }
+    }
+
+    public String dynamoEndpoint() {
+        return dynalite.endpoint();
+    }
+
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    @Override
+    public void close() {
+        try {
+            dynalite.close();
+        } finally {
+            s3.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package com.trueftp.stack;
+
+/**
+ * The Lambda functions of the stack. The CDK app deploys {@code functions/<id>/target/lambda.jar}
+ * with this handler; the local gateway instantiates the same class.
+ */
+public enum LambdaFunction {
+    AUTHORIZER("authorizer", "com.trueftp.functions.authorizer.AuthorizerHandler", "Checks the tftp_ bearer token"),
+    ACCOUNT("account", "com.trueftp.functions.account.AccountHandler", "GET /account"),
+    FTP_USERS("ftp-users", "com.trueftp.functions.ftpusers.FtpUsersHandler", "/ftp-users: create, list, get, update, delete"),
+    FILES("files", "com.trueftp.functions.files.FilesHandler",
+            "/ftp-users/{id}/files: list, download, upload, upload-url, delete, mkdir"),
+    EVENTS("events", "com.trueftp.functions.events.EventsHandler", "GET /events: the audit stream");
+
+    private final String id;
+    private final String handler;
+    private final String description;
+
+    LambdaFunction(String id, String handler, String description) {
+        this.id = id;
+        this.handler = handler;
+        this.description = description;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String handler() {
+        return handler;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,46 @@
+package com.trueftp.stack;
+
+import com.trueftp.aws.TableSpec;
+import com.trueftp.aws.Tables;
+import com.trueftp.core.Config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The settings that point the handlers at AWS-API emulators (the local runtime and the tests) instead of AWS:
+ * what Lambda's environment and the stack give them there.
+ */
+public final class LocalSettings {
+    public static final String REGION = "us-east-1";
+    /** Emulators accept any credentials; these only have to be well-formed. */
+    public static final String ACCESS_KEY = "local";
+    public static final String SECRET_KEY = "local-secret";
+    /** The files bucket's name on an emulator. */
+    public static final String FILES_BUCKET = "trueftp-files";
+
+    private LocalSettings() {
+    }
+
+    /** As environment variable names and values, in a stable order. */
+    public static Map<String, String> of(String dynamoEndpoint, String s3Endpoint, String cursorSecret) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(Config.REGION, REGION);
+        settings.put(Config.ACCESS_KEY_ID, ACCESS_KEY);
+        settings.put(Config.SECRET_ACCESS_KEY, SECRET_KEY);
+        settings.put(Config.DYNAMODB_ENDPOINT, dynamoEndpoint);
+        settings.put(Config.S3_ENDPOINT, s3Endpoint);
+        settings.put(Config.S3_FORCE_PATH_STYLE, "true");
+        settings.put(Config.FILES_BUCKET, FILES_BUCKET);
+        settings.put(Config.CURSOR_SECRET, cursorSecret);
+        for (TableSpec table : Tables.ALL) {
+            settings.put(table.nameVariable(), tableName(table));
+        }
+        return settings;
+    }
+
+    /** A table's name on an emulator. */
+    public static String tableName(TableSpec table) {
+        return "trueftp-" + table.id();
+    }
+}
