@@ -30,21 +30,6 @@ public final class MultipartForm {
         return parts.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    /**
-     * A body with one file field as clients send it ({@code curl -F field=@filename}), for tests and benchmarks;
-     * its Content-Type is {@code multipart/form-data; boundary=<boundary>}.
-     */
-    public static byte[] encode(String boundary, String field, String filename, byte[] content) {
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
-                + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + content.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(content, 0, body, head.length, content.length);
-        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-        return body;
-    }
-
     /** @param contentType the request's Content-Type header (null if none) */
     public static MultipartForm parse(byte[] body, String contentType) {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {

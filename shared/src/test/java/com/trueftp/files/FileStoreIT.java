@@ -1,6 +1,5 @@
 package com.trueftp.files;
 
-import com.trueftp.aws.S3Module;
 import com.trueftp.files.FileStore;
 import com.trueftp.testing.AwsUnderTest;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FileStoreIT {
     private final AwsUnderTest aws = AwsUnderTest.emulators();
-    private final FileStore store = new FileStore(aws.s3(), S3Module.presignerFrom(aws.config()), aws.config());
+    private final FileStore store = aws.graph().fileStore();
 
     @Test
     void aWriteForANewKeyFailsOnceTheKeyExists() {

@@ -1,5 +1,6 @@
 package com.trueftp.http;
 
+import com.trueftp.testing.Multipart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,10 +34,9 @@ class MultipartFormTest {
     }
 
     @Test
-    void whatEncodeWritesParsesBackToTheSameBytes() {
+    void aBodyAsClientsSendItParsesBackToTheSameBytes() {
         byte[] content = {0, 13, 10, 45, 45, (byte) 0xff};
-        MultipartForm form = MultipartForm.parse(MultipartForm.encode("b0undary", "file", "x.bin", content),
-                "multipart/form-data; boundary=b0undary");
+        MultipartForm form = MultipartForm.parse(Multipart.body("file", "x.bin", content), Multipart.CONTENT_TYPE);
         assertThat(form.part("file").orElseThrow().bytes()).isEqualTo(content);
         assertThat(form.part("file").orElseThrow().filename()).isEqualTo("x.bin");
     }

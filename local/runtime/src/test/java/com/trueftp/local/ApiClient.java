@@ -2,7 +2,7 @@ package com.trueftp.local;
 
 import com.trueftp.admin.AdminCli;
 import com.trueftp.core.Json;
-import com.trueftp.http.MultipartForm;
+import com.trueftp.testing.Multipart;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,10 +63,10 @@ final class ApiClient {
 
     /** A multipart/form-data body with one field named {@code file}, as {@code curl -F file=@name} sends it. */
     static byte[] multipartFile(String filename, byte[] content) {
-        return MultipartForm.encode("----trueftp-test-boundary", "file", filename, content);
+        return Multipart.body("file", filename, content);
     }
 
-    static final String MULTIPART_TYPE = "multipart/form-data; boundary=----trueftp-test-boundary";
+    static final String MULTIPART_TYPE = Multipart.CONTENT_TYPE;
 
     CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))

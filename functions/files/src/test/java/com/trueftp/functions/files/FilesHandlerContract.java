@@ -11,9 +11,9 @@ import com.trueftp.core.RandomIds;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUserRepository;
-import com.trueftp.http.MultipartForm;
 import com.trueftp.http.Routes;
 import com.trueftp.testing.AwsUnderTest;
+import com.trueftp.testing.Multipart;
 import com.trueftp.testing.SampleEvents;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The files function fed sample events, against real DynamoDB and S3 APIs; subclasses choose which. */
 abstract class FilesHandlerContract {
-    private static final String BOUNDARY = "------------------------d74496d66958873e";
     private static final String SAMPLE_CSV = "id,amount\r\n1,9.99\r\n";
 
     private AwsUnderTest aws;
@@ -102,7 +101,7 @@ abstract class FilesHandlerContract {
     }
 
     static byte[] multipart(String field, byte[] content) {
-        return MultipartForm.encode(BOUNDARY, field, "x.bin", content);
+        return Multipart.body(field, "x.bin", content); // the sample's Content-Type names its boundary
     }
 
     private static Map<String, Object> json(APIGatewayProxyResponseEvent response) throws Exception {
@@ -460,7 +459,7 @@ abstract class FilesHandlerContract {
         assertThat(json(wrongField)).containsEntry("error", "multipart field file is required");
 
         APIGatewayProxyResponseEvent truncated = handler.handleRequest(withBody(
-                ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc").getBytes(StandardCharsets.UTF_8)), null);
+                ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc").getBytes(StandardCharsets.UTF_8)), null);
         assertThat(truncated.getStatusCode()).isEqualTo(400);
         assertThat(objectKeys(account + "/")).isEmpty();
     }
@@ -595,8 +594,8 @@ abstract class FilesHandlerContract {
 
     @Test
     void aPartContentTypeThatIsNotAMediaTypeIsStoredAsOctetStream() throws Exception {
-        byte[] body = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n"
-                + "Content-Type: text/html\u0001x\r\n\r\nabc\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n"
+                + "Content-Type: text/html\u0001x\r\n\r\nabc\r\n--" + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
         APIGatewayProxyRequestEvent event = withBody(body);
         event.setQueryStringParameters(Map.of("path", "/a.bin"));
 

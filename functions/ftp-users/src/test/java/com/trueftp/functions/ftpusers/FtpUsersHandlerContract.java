@@ -4,13 +4,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
-import com.trueftp.aws.S3Module;
 import com.trueftp.core.Config;
 import com.trueftp.core.Json;
 import com.trueftp.core.RandomIds;
 import com.trueftp.events.EventLog;
-import com.trueftp.files.FileStore;
-import com.trueftp.files.PendingUploads;
 import com.trueftp.ftpuser.FtpUser;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
@@ -26,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -306,13 +304,10 @@ abstract class FtpUsersHandlerContract {
     @Test
     void deletingAUserGivesBackWhatItsUnusedUploadUrlsReserved() throws Exception {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
-        Clock clock = Clock.systemUTC();
-        EventLog events = new EventLog(aws.dynamo(), aws.config(), clock);
-        FtpUser user = new FtpUserRepository(aws.dynamo(), aws.config(), events, clock).find(account, id).orElseThrow();
+        FtpUser user = aws.ftpUsers().get(account, id);
         accounts.reserveStorage(account, 100, Plan.PRO.storageBytesLimit()); // as issuing the URL does
-        new PendingUploads(aws.dynamo(), aws.config(), new FileStore(aws.s3(), S3Module.presignerFrom(aws.config()),
-                aws.config()), accounts, events, clock).record(user, "/never.bin", 100, Optional.empty(),
-                clock.instant().plus(Duration.ofHours(1)));
+        aws.graph().pendingUploads().record(user, "/never.bin", 100, Optional.empty(),
+                Instant.now().plus(Duration.ofHours(1)));
 
         assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(204);
 

@@ -21,7 +21,6 @@ import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.functions.files.FilesEndpoint;
 import com.trueftp.http.ApiRequest;
 import com.trueftp.http.ApiResponse;
-import com.trueftp.http.MultipartForm;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
 import com.trueftp.local.LocalAws;
@@ -236,7 +235,13 @@ final class FilesBench {
                                           String bucket, String accountId) throws Exception {
         byte[] mib = new byte[MIB];
         new Random(1).nextBytes(mib);
-        byte[] multipart = MultipartForm.encode(BOUNDARY, "file", "one-mib.bin", mib);
+        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"one-mib.bin\"\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] multipart = new byte[head.length + mib.length + tail.length];
+        System.arraycopy(head, 0, multipart, 0, head.length);
+        System.arraycopy(mib, 0, multipart, head.length, mib.length);
+        System.arraycopy(tail, 0, multipart, head.length + mib.length, tail.length);
         HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         String directKey = accountId + "/direct/one-mib.bin";
