@@ -234,6 +234,7 @@ public class TrueFtpStack extends Stack {
             case FTP_USERS -> createFtpUsersFunction();
             case EVENTS -> createEventsFunction();
             case FILES -> createFilesFunction();
+            case OPENAPI -> createOpenApiFunction();
         };
     }
 
@@ -317,6 +318,11 @@ public class TrueFtpStack extends Stack {
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
         countsRequests(fn);
         return fn;
+    }
+
+    /** Serves the document in its jar: no table, no bucket, no permission beyond its logs. */
+    private Function createOpenApiFunction() {
+        return function(LambdaFunction.OPENAPI, Duration.seconds(10));
     }
 
     private void allow(Function fn, TableSpec spec, String... actions) {
@@ -437,15 +443,18 @@ public class TrueFtpStack extends Stack {
     private void createMethods(RestApi api, RequestAuthorizer authorizer) {
         // apiKeyRequired puts every request under the usage plan of its key's tier.
         MethodOptions authorized = MethodOptions.builder().authorizer(authorizer).apiKeyRequired(true).build();
+        // A public route's resource takes every method without a token (its function answers 405 itself).
+        MethodOptions open = MethodOptions.builder().build();
         Map<LambdaFunction, LambdaIntegration> integrations = new EnumMap<>(LambdaFunction.class);
         for (String template : Routes.templates()) {
             IResource resource = api.getRoot().resourceForPath(Routes.BASE_PATH + template);
             List<Route> routes = Routes.ALL.stream().filter(r -> r.path().equals(template)).toList();
+            MethodOptions options = routes.stream().anyMatch(Route::isPublic) ? open : authorized;
             for (Route route : routes) {
-                resource.addMethod(route.method(), integration(integrations, route.function()), authorized);
+                resource.addMethod(route.method(), integration(integrations, route.function()), options);
             }
             // The first route's function, as in the local gateway.
-            resource.addMethod("ANY", integration(integrations, routes.get(0).function()), authorized);
+            resource.addMethod("ANY", integration(integrations, routes.get(0).function()), options);
         }
     }
 

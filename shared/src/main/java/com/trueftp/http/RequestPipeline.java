@@ -52,6 +52,13 @@ public final class RequestPipeline {
         return new Builder(rateLimiter);
     }
 
+    /** For a function whose routes are all public: nothing is counted. */
+    public static Builder uncounted() {
+        return new Builder(caller -> {
+            throw new IllegalStateException("a public route counts no caller");
+        });
+    }
+
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
         long started = System.nanoTime();
         String requestId = requestId(event, context);
@@ -59,26 +66,31 @@ public final class RequestPipeline {
         String who = "-";
         Map<String, String> rateLimitHeaders = Map.of();
         try {
-            Caller caller = Caller.fromAuthorizerContext(
-                    event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer());
-            who = caller.accountId() + " " + caller.keyId();
-            // The count starts at once and runs while the request is checked and, for reads, answered:
-            // its write overlaps the request's own I/O. Nothing with a side effect runs before it admits.
-            CompletableFuture<RateLimit> admission =
-                    CompletableFuture.supplyAsync(() -> rateLimiter.acquire(caller), COUNTER_THREADS);
-            ApiResponse result = null;
-            RuntimeException failure = null;
-            try {
-                result = checkAndHandle(event, caller, requestId, admission);
-            } catch (RuntimeException e) {
-                failure = e;
+            if (isPublic(event.getResource())) {
+                Route route = resolve(event);
+                response = toEvent(endpoints.get(route).handle(request(event, route, null, requestId)), requestId);
+            } else {
+                Caller caller = Caller.fromAuthorizerContext(
+                        event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer());
+                who = caller.accountId() + " " + caller.keyId();
+                // The count starts at once and runs while the request is checked and, for reads, answered:
+                // its write overlaps the request's own I/O. Nothing with a side effect runs before it admits.
+                CompletableFuture<RateLimit> admission =
+                        CompletableFuture.supplyAsync(() -> rateLimiter.acquire(caller), COUNTER_THREADS);
+                ApiResponse result = null;
+                RuntimeException failure = null;
+                try {
+                    result = checkAndHandle(event, caller, requestId, admission);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                // Every authenticated answer, error or not, tells the client where it stands; over the limit, 429 wins.
+                rateLimitHeaders = RateLimitHeaders.of(await(admission));
+                if (failure != null) {
+                    throw failure;
+                }
+                response = toEvent(result, requestId);
             }
-            // Every authenticated answer, error or not, tells the client where it stands; over the limit, 429 wins.
-            rateLimitHeaders = RateLimitHeaders.of(await(admission));
-            if (failure != null) {
-                throw failure;
-            }
-            response = toEvent(result, requestId);
         } catch (RuntimeException e) {
             ApiException answer = ErrorAnswers.of(e);
             if (answer == null) {
@@ -101,12 +113,21 @@ public final class RequestPipeline {
         Route route = resolve(event);
         caller.requireApiAccess();
         caller.requireScope(route.scope());
-        ApiRequest request = new ApiRequest(route, caller, orEmpty(event.getPathParameters()),
-                orEmpty(event.getQueryStringParameters()), caseInsensitive(event.getHeaders()), body(event, route), requestId);
+        ApiRequest request = request(event, route, caller, requestId);
         if (!route.readOnly()) {
             await(admission); // a refused write must change nothing
         }
         return endpoints.get(route).handle(request);
+    }
+
+    private static ApiRequest request(APIGatewayProxyRequestEvent event, Route route, Caller caller, String requestId) {
+        return new ApiRequest(route, caller, orEmpty(event.getPathParameters()), orEmpty(event.getQueryStringParameters()),
+                caseInsensitive(event.getHeaders()), body(event, route), requestId);
+    }
+
+    /** A resource served without a token: every method on it is answered without a caller or a count. */
+    private boolean isPublic(String resource) {
+        return endpoints.keySet().stream().anyMatch(r -> r.isPublic() && r.resource().equals(resource));
     }
 
     /** The limiter's answer, with its own exception (429, or an outage) rethrown as it was. */

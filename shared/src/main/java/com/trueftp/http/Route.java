@@ -7,6 +7,7 @@ import com.trueftp.stack.LambdaFunction;
  * One endpoint: method, path template relative to {@link Routes#BASE_PATH} (e.g. {@code /ftp-users/{id}}),
  * the function that serves it, the scope it needs, the largest body it takes and whether it only reads.
  *
+ * @param scope        the scope a key needs; null for the one public route, which takes no token at all
  * @param readOnly     whether the endpoint only reads, so it may run while the rate limiter is still counting
  *                     the request (its answer is discarded if the count refuses it); an endpoint that records
  *                     something (a download's event) is not read-only even when its method is GET
@@ -21,6 +22,11 @@ public record Route(String method, String path, LambdaFunction function, Scope s
     public Route(String method, String path, LambdaFunction function, Scope scope) {
         this(method, path, function, scope, method.equals("GET"), MAX_JSON_BODY_BYTES,
                 "request body too large: at most " + MAX_JSON_BODY_BYTES + " bytes");
+    }
+
+    /** Served to anyone, without a token: no caller, no hourly count. */
+    public boolean isPublic() {
+        return scope == null;
     }
 
     /** This route, but it records something: it waits for the rate limiter like a write. */

@@ -47,7 +47,9 @@ public final class Routes {
             route("DELETE", "/ftp-users/{id}/files", LambdaFunction.FILES),
             route("POST", "/ftp-users/{id}/files/mkdir", LambdaFunction.FILES),
             route("POST", "/ftp-users/{id}/files/upload-url", LambdaFunction.FILES),
-            route("GET", "/events", LambdaFunction.EVENTS));
+            route("GET", "/events", LambdaFunction.EVENTS),
+            // The API's own description, for client generators: no token needed.
+            new Route("GET", "/openapi.json", LambdaFunction.OPENAPI, null));
 
     private Routes() {
     }

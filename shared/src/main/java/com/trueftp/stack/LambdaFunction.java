@@ -10,7 +10,8 @@ public enum LambdaFunction {
     FTP_USERS("ftp-users", "com.trueftp.functions.ftpusers.FtpUsersHandler", "/ftp-users: create, list, get, update, delete"),
     FILES("files", "com.trueftp.functions.files.FilesHandler",
             "/ftp-users/{id}/files: list, download, upload, upload-url, delete, mkdir"),
-    EVENTS("events", "com.trueftp.functions.events.EventsHandler", "GET /events: the audit stream");
+    EVENTS("events", "com.trueftp.functions.events.EventsHandler", "GET /events: the audit stream"),
+    OPENAPI("openapi", "com.trueftp.functions.openapi.OpenApiHandler", "GET /openapi.json: the API's OpenAPI document");
 
     private final String id;
     private final String handler;

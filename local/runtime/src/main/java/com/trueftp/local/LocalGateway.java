@@ -131,32 +131,16 @@ public final class LocalGateway implements AutoCloseable {
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
 
-        // The value the authorizer sees (API Gateway's single-value headers keep the last one): the cache
-        // key must be the same, or a second header could ride on a cached answer for the first.
-        String authorization = last(headers, "Authorization");
-        if (authorization == null || authorization.isBlank()) {
-            return Answer.of(GatewayResponse.UNAUTHORIZED); // identity source absent: the authorizer is not called
-        }
-        String methodArn = "arn:aws:execute-api:us-east-1:" + AWS_ACCOUNT + ":" + API_ID + "/" + STAGE + "/"
-                + method + path;
-        IamPolicyResponseV1 policy;
-        try {
-            policy = authorize(authorization, methodArn, method, path, match.get(), headers, query);
-        } catch (RuntimeException e) {
-            if (AuthorizerHandler.UNAUTHORIZED.equals(e.getMessage())) { // as API Gateway reads it
-                return Answer.of(GatewayResponse.UNAUTHORIZED);
-            }
-            return Answer.of(GatewayResponse.AUTHORIZER_FAILURE);
-        }
-        if (!PolicyCheck.allows(policy, methodArn)) {
-            return Answer.of(GatewayResponse.ACCESS_DENIED);
-        }
-        if (edgeThrottle != null && !edgeThrottle.tryAcquire(policy.getUsageIdentifierKey(), planOf(policy))) {
-            return Answer.of(GatewayResponse.THROTTLED);
-        }
-
         // Every method of a known resource reaches its function (ANY in the stack), which answers 405 itself.
         Route route = match.get().route(method).orElse(match.get().routes().get(0));
+        IamPolicyResponseV1 policy = null; // a public route has no authorizer
+        if (!route.isPublic()) {
+            Admission admission = admit(method, path, match.get(), headers, query);
+            if (admission.refusal() != null) {
+                return admission.refusal();
+            }
+            policy = admission.policy();
+        }
         APIGatewayProxyRequestEvent event = ProxyEvents.request(method, path, match.get(), headers, query, body,
                 policy, STAGE, API_ID, AWS_ACCOUNT);
         if (ProxyEvents.approximateSize(event) > MAX_LAMBDA_REQUEST_BYTES) {
@@ -164,6 +148,42 @@ public final class LocalGateway implements AutoCloseable {
         }
         APIGatewayProxyResponseEvent response = invoke(route.function(), event);
         return Answer.of(response);
+    }
+
+    /** What API Gateway decides before a function runs: the authorizer's policy, or its own refusal. */
+    private record Admission(IamPolicyResponseV1 policy, Answer refusal) {
+        static Admission refused(GatewayResponse response) {
+            return new Admission(null, Answer.of(response));
+        }
+    }
+
+    /** The authorizer (cached per token), its policy and the usage plan's throttle, as API Gateway applies them. */
+    private Admission admit(String method, String path, Routes.Match match, Map<String, List<String>> headers,
+                            Map<String, List<String>> query) {
+        // The value the authorizer sees (API Gateway's single-value headers keep the last one): the cache
+        // key must be the same, or a second header could ride on a cached answer for the first.
+        String authorization = last(headers, "Authorization");
+        if (authorization == null || authorization.isBlank()) {
+            return Admission.refused(GatewayResponse.UNAUTHORIZED); // identity source absent: no authorizer call
+        }
+        String methodArn = "arn:aws:execute-api:us-east-1:" + AWS_ACCOUNT + ":" + API_ID + "/" + STAGE + "/"
+                + method + path;
+        IamPolicyResponseV1 policy;
+        try {
+            policy = authorize(authorization, methodArn, method, path, match, headers, query);
+        } catch (RuntimeException e) {
+            if (AuthorizerHandler.UNAUTHORIZED.equals(e.getMessage())) { // as API Gateway reads it
+                return Admission.refused(GatewayResponse.UNAUTHORIZED);
+            }
+            return Admission.refused(GatewayResponse.AUTHORIZER_FAILURE);
+        }
+        if (!PolicyCheck.allows(policy, methodArn)) {
+            return Admission.refused(GatewayResponse.ACCESS_DENIED);
+        }
+        if (edgeThrottle != null && !edgeThrottle.tryAcquire(policy.getUsageIdentifierKey(), planOf(policy))) {
+            return Admission.refused(GatewayResponse.THROTTLED);
+        }
+        return new Admission(policy, null);
     }
 
     private IamPolicyResponseV1 authorize(String authorization, String methodArn, String method, String path,

@@ -23,16 +23,11 @@ final class ProxyEvents {
     private ProxyEvents() {
     }
 
+    /** @param policy the authorizer's answer; null for a public route */
     static APIGatewayProxyRequestEvent request(String method, String path, Routes.Match match,
                                                Map<String, List<String>> headers, Map<String, List<String>> query,
                                                byte[] body, IamPolicyResponseV1 policy, String stage, String apiId,
                                                String awsAccount) {
-        Map<String, Object> authorizer = new LinkedHashMap<>();
-        if (policy.getContext() != null) {
-            policy.getContext().forEach((k, v) -> authorizer.put(k, v == null ? null : v.toString()));
-        }
-        authorizer.put("principalId", policy.getPrincipalId());
-
         Instant now = Instant.now();
         APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
                 .withAccountId(awsAccount)
@@ -46,7 +41,7 @@ final class ProxyEvents {
                 .withProtocol("HTTP/1.1")
                 .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp("127.0.0.1")
                         .withUserAgent(last(headers, "User-Agent")));
-        context.setAuthorizer(authorizer);
+        context.setAuthorizer(authorizerContext(policy));
         context.setRequestTimeEpoch(now.toEpochMilli());
         context.setRequestTime(REQUEST_TIME.format(now));
 
@@ -69,6 +64,19 @@ final class ProxyEvents {
             event.setIsBase64Encoded(false);
         }
         return event;
+    }
+
+    /** What the authorizer passes on, as API Gateway does: its context as strings; none on a public route. */
+    private static Map<String, Object> authorizerContext(IamPolicyResponseV1 policy) {
+        if (policy == null) {
+            return null;
+        }
+        Map<String, Object> authorizer = new LinkedHashMap<>();
+        if (policy.getContext() != null) {
+            policy.getContext().forEach((k, v) -> authorizer.put(k, v == null ? null : v.toString()));
+        }
+        authorizer.put("principalId", policy.getPrincipalId());
+        return authorizer;
     }
 
     /**

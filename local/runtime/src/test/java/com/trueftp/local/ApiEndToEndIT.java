@@ -84,6 +84,15 @@ class ApiEndToEndIT {
     }
 
     @Test
+    void theOpenApiDocumentIsServedWithoutAToken() throws Exception {
+        HttpResponse<String> response = client.get("/openapi.json", null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(ApiClient.json(response)).containsEntry("openapi", "3.1.0").containsKey("paths");
+        assertThat(response.headers().firstValue("X-RateLimit-Limit")).isEmpty();
+    }
+
+    @Test
     void writeOnlyKeyCannotRead() throws Exception {
         assertJsonError(client.get("/account", client.newKey("business", "write")), 403, "missing required scope: read");
     }
