@@ -1,30 +1,58 @@
 package com.trueftp.account;
 
+import com.trueftp.auth.ApiKey;
 import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** What the plans promise relative to each other and to the limits that enforce them. */
 class PlanTest {
-    private static final long GIB = 1024L * 1024 * 1024;
+    private static final List<Plan> PAID = Arrays.stream(Plan.values()).filter(Plan::apiAccess).toList();
 
     @Test
-    void paidPlansHaveApiAccessAndTheirQuotas() {
-        assertThat(Plan.PRO.apiAccess()).isTrue();
-        assertThat(Plan.PRO.ftpUserLimit()).isEqualTo(25);
-        assertThat(Plan.PRO.storageBytesLimit()).isEqualTo(100 * GIB);
-        assertThat(Plan.BUSINESS.ftpUserLimit()).isEqualTo(250);
-        assertThat(Plan.BUSINESS.storageBytesLimit()).isEqualTo(1024 * GIB);
-    }
-
-    @Test
-    void freePlanHasNoApiAccess() {
-        assertThat(Plan.FREE.apiAccess()).isFalse();
-    }
-
-    @Test
-    void parsesOnlyLowerCaseIds() {
-        assertThat(Plan.parse("pro")).contains(Plan.PRO);
-        assertThat(Plan.parse("PRO")).isEmpty();
+    void everyPlanParsesFromItsIdAndNothingElseParses() {
+        for (Plan plan : Plan.values()) {
+            assertThat(Plan.parse(plan.id())).contains(plan);
+            assertThat(Plan.parse(plan.id().toUpperCase())).isEmpty();
+        }
         assertThat(Plan.parse("enterprise")).isEmpty();
+        assertThat(Plan.parse(null)).isEmpty();
+    }
+
+    @Test
+    void theEdgesDailyQuotaNeverRefusesWhatTheHourlyLimitAdmits() {
+        for (Plan plan : Plan.values()) {
+            assertThat((long) plan.dailyQuota()).as(plan.id()).isGreaterThanOrEqualTo(24L * plan.maxKeyRateLimit());
+        }
+    }
+
+    @Test
+    void theEdgeThrottleLetsAKeyUseItsWholeHourlyLimit() {
+        for (Plan plan : Plan.values()) {
+            assertThat(plan.throttleRatePerSecond() * 3600L).as(plan.id()).isGreaterThanOrEqualTo(plan.maxKeyRateLimit());
+            assertThat(plan.throttleBurst()).as(plan.id()).isGreaterThanOrEqualTo(plan.throttleRatePerSecond());
+        }
+    }
+
+    @Test
+    void aNewKeysDefaultLimitFitsEveryPaidPlan() {
+        assertThat(PAID).isNotEmpty().allSatisfy(plan ->
+                assertThat(plan.maxKeyRateLimit()).isGreaterThanOrEqualTo(ApiKey.DEFAULT_RATE_LIMIT));
+    }
+
+    @Test
+    void aHigherPlanAllowsAtLeastAsMuchOfEverything() {
+        Plan[] plans = Plan.values();
+        for (int i = 1; i < plans.length; i++) {
+            Plan lower = plans[i - 1];
+            Plan higher = plans[i];
+            assertThat(higher.ftpUserLimit()).isGreaterThanOrEqualTo(lower.ftpUserLimit());
+            assertThat(higher.storageBytesLimit()).isGreaterThanOrEqualTo(lower.storageBytesLimit());
+            assertThat(higher.maxKeyRateLimit()).isGreaterThanOrEqualTo(lower.maxKeyRateLimit());
+            assertThat(higher.throttleRatePerSecond()).isGreaterThanOrEqualTo(lower.throttleRatePerSecond());
+        }
     }
 }

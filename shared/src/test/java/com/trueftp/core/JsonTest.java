@@ -5,6 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +21,8 @@ class JsonTest {
 
     @Test
     void readsNestedValues() throws IOException {
-        assertThat(Json.readObject("{\"a\":{\"b\":[1,true,null]}}")).containsKey("a");
+        assertThat(Json.readObject("{\"a\":{\"b\":[1,true,null,\"x\",2.5]}}"))
+                .isEqualTo(Map.of("a", Map.of("b", Arrays.asList(1, true, null, "x", 2.5))));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package com.trueftp.events;
 
-import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
 import com.trueftp.core.Config;
 import com.trueftp.testing.AwsUnderTest;
@@ -31,7 +30,7 @@ class EventLogIT {
 
     @BeforeEach
     void newAccount() {
-        account = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC()).create("Acme", Plan.PRO).id();
+        account = aws.accounts().create("Acme", Plan.PRO).id();
     }
 
     private EventLog logAt(Instant now, Duration retention) {
@@ -138,7 +137,7 @@ class EventLogIT {
     @Test
     void anotherAccountsEventsAreNeverSeen() {
         append(log(), 2);
-        String other = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC()).create("Other", Plan.PRO).id();
+        String other = aws.accounts().create("Other", Plan.PRO).id();
         assertThat(log().page(other, 0, 10).total()).isZero();
         assertThat(log().filtered(other, EventType.FILE_UPLOADED, null, 0, 10).total()).isZero();
     }

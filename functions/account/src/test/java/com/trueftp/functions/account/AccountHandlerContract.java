@@ -2,6 +2,9 @@ package com.trueftp.functions.account;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Events;
+import com.amazonaws.services.lambda.runtime.tests.annotations.HandlerParams;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Responses;
 import com.trueftp.account.Account;
 import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
@@ -13,9 +16,7 @@ import com.trueftp.testing.SampleEvents;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static com.trueftp.testing.SampleEvents.asCaller;
+import static com.trueftp.testing.SampleEvents.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -41,34 +44,26 @@ abstract class AccountHandlerContract {
     void setUp() {
         AwsUnderTest aws = aws();
         handler = new AccountHandler(DaggerAccountComponent.factory().create(aws.config()));
-        accounts = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC());
+        accounts = aws.accounts();
     }
 
-    /** A sample event whose caller is the given account. */
-    private static APIGatewayProxyRequestEvent sample(String name, String accountId) {
-        APIGatewayProxyRequestEvent event = SampleEvents.load("account/" + name, APIGatewayProxyRequestEvent.class);
-        if (event.getRequestContext().getAuthorizer() != null) {
-            event.getRequestContext().getAuthorizer().put("accountId", accountId);
-        }
-        return event;
-    }
-
-    private static Map<String, Object> body(APIGatewayProxyResponseEvent response) throws Exception {
-        return Json.readObject(response.getBody());
+    /** GET /account from a caller of the account. */
+    private static APIGatewayProxyRequestEvent sample(String accountId) {
+        return SampleEvents.request("account/get-account.json", accountId);
     }
 
     @Test
     void getAccountShowsTheAccountItsQuotasAndTheKeysRateLimit() throws Exception {
         Account account = accounts.create("Acme Ltd", Plan.BUSINESS);
 
-        APIGatewayProxyResponseEvent response = handler.handleRequest(sample("get-account.json", account.id()), null);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(sample(account.id()), null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(response.getHeaders()).containsEntry("X-Request-Id", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
-        Map<String, Object> body = body(response);
+        Map<String, Object> body = json(response);
         assertThat(body).containsEntry("id", account.id()).containsEntry("name", "Acme Ltd")
                 .containsEntry("plan", "business").containsEntry("status", "active")
-                .containsEntry("created_at", com.trueftp.core.Json.timestamp(account.createdAt()));
+                .containsEntry("created_at", Json.timestamp(account.createdAt()));
         assertThat(body.get("quotas")).isEqualTo(Map.of(
                 "ftp_users", Map.of("used", 0, "limit", 250),
                 "storage_bytes", Map.of("used", 0, "limit", 1024L * 1024 * 1024 * 1024)));
@@ -79,30 +74,29 @@ abstract class AccountHandlerContract {
     void planChangeShowsAtOnce() throws Exception {
         Account account = accounts.create("Acme", Plan.PRO);
         accounts.update(account.id(), Plan.BUSINESS, null);
-        Map<String, Object> body = body(handler.handleRequest(sample("get-account.json", account.id()), null));
+        Map<String, Object> body = json(handler.handleRequest(sample(account.id()), null));
         assertThat(body).containsEntry("plan", "business");
     }
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({
-            "post-account.json, 405, method POST not allowed on /api/ext/v1/account",
-            "get-account-write-only-key.json, 403, missing required scope: read",
-            "get-account-free-plan.json, 403, the REST API is available on paid plans only (this account is on the free plan)",
-            "get-account-suspended.json, 403, account suspended: contact support to reactivate it",
-            "get-account-no-authorizer-context.json, 401, 'missing, invalid or expired token'",
-            "get-unknown-resource.json, 404, no such endpoint: /api/ext/v1/accounts"})
-    void refusedRequestsGetTheirStatusAndAJsonError(String sample, int status, String error) throws Exception {
+    /** Each sample of account/refused/ is answered as the file of the same name in account/refused-answers/ says. */
+    @ParameterizedTest
+    @HandlerParams(
+            events = @Events(folder = "events/account/refused", type = APIGatewayProxyRequestEvent.class),
+            responses = @Responses(folder = "events/account/refused-answers", type = APIGatewayProxyResponseEvent.class))
+    void refusedRequestsGetTheirStatusAndAJsonError(APIGatewayProxyRequestEvent event,
+                                                    APIGatewayProxyResponseEvent expected) {
         Account account = accounts.create("Acme", Plan.PRO);
-        APIGatewayProxyResponseEvent response = handler.handleRequest(sample(sample, account.id()), null);
-        assertThat(response.getStatusCode()).isEqualTo(status);
-        assertThat(body(response)).isEqualTo(Map.of("error", error));
+        APIGatewayProxyResponseEvent response = handler.handleRequest(asCaller(event, account.id()), null);
+        assertThat(response.getStatusCode()).isEqualTo(expected.getStatusCode());
+        assertThat(response.getHeaders()).containsAllEntriesOf(expected.getHeaders());
+        assertThat(json(response)).isEqualTo(json(expected));
     }
 
     @Test
     void unknownAccountIs404() throws Exception {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(sample("get-account.json", "acc_doesnotexist000000"), null);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(sample("acc_doesnotexist000000"), null);
         assertThat(response.getStatusCode()).isEqualTo(404);
-        assertThat(body(response)).isEqualTo(Map.of("error", "account not found"));
+        assertThat(json(response)).isEqualTo(Map.of("error", "account not found"));
     }
 
     @Test
@@ -110,10 +104,10 @@ abstract class AccountHandlerContract {
         Config down = AwsUnderTest.unreachable();
         AccountHandler cut = new AccountHandler(DaggerAccountComponent.factory().create(down));
         APIGatewayProxyResponseEvent response = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> cut.handleRequest(sample("get-account.json", "acc_whatever000000000000"), null));
+                () -> cut.handleRequest(sample("acc_whatever000000000000"), null));
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(response.getHeaders()).containsKey("Retry-After");
-        assertThat(body(response)).containsOnlyKeys("error");
+        assertThat(json(response)).containsOnlyKeys("error");
     }
 
     @Test
@@ -121,7 +115,7 @@ abstract class AccountHandlerContract {
         AccountHandler cut = new AccountHandler(DaggerAccountComponent.factory().create(AwsUnderTest.unresponsive()));
         long started = System.nanoTime();
         APIGatewayProxyResponseEvent response = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> cut.handleRequest(sample("get-account.json", "acc_whatever000000000000"), null));
+                () -> cut.handleRequest(sample("acc_whatever000000000000"), null));
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(response.getHeaders()).containsKey("Retry-After");
         // Bounded by the SDK's call timeout, not by the test's guard.
@@ -131,8 +125,7 @@ abstract class AccountHandlerContract {
     @Test
     void responsesCarryTheRateLimitHeaders() {
         Account account = accounts.create("Acme", Plan.PRO);
-        APIGatewayProxyRequestEvent event = sample("get-account.json", account.id());
-        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
+        APIGatewayProxyRequestEvent event = sample(account.id()); // a key of its own: counted from its first request
         APIGatewayProxyResponseEvent first = handler.handleRequest(event, null);
         APIGatewayProxyResponseEvent second = handler.handleRequest(event, null);
         assertThat(first.getHeaders()).containsEntry("X-RateLimit-Limit", "1000").containsEntry("X-RateLimit-Remaining", "999")
@@ -151,7 +144,7 @@ abstract class AccountHandlerContract {
         List<Future<Integer>> statuses = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             statuses.add(pool.submit(() -> {
-                APIGatewayProxyRequestEvent event = sample("get-account.json", account.id());
+                APIGatewayProxyRequestEvent event = sample(account.id());
                 event.getRequestContext().getAuthorizer().put("keyId", keyId);
                 event.getRequestContext().getAuthorizer().put("rateLimit", Integer.toString(limit));
                 start.await();

@@ -2,6 +2,7 @@ package com.trueftp.functions.authorizer;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Events;
 import com.trueftp.account.Account;
 import com.trueftp.account.AccountRepository;
 import com.trueftp.account.AccountStatus;
@@ -15,17 +16,11 @@ import com.trueftp.testing.SampleEvents;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,8 +40,8 @@ abstract class AuthorizerHandlerContract {
     void setUp() {
         aws = aws();
         handler = new AuthorizerHandler(DaggerAuthorizerComponent.factory().create(aws.config()).authenticator());
-        accounts = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC());
-        keys = new ApiKeyRepository(aws.dynamo(), aws.config(), Clock.systemUTC());
+        accounts = aws.accounts();
+        keys = aws.graph().apiKeys();
     }
 
     private static APIGatewayCustomAuthorizerEvent requestWith(String token) {
@@ -82,15 +77,10 @@ abstract class AuthorizerHandlerContract {
                 .containsEntry("status", "suspended");
     }
 
-    static Stream<String> refusedSamples() throws URISyntaxException {
-        File dir = new File(AuthorizerHandlerContract.class.getClassLoader().getResource("events/authorizer/refused").toURI());
-        return Arrays.stream(dir.list()).sorted().map(name -> "authorizer/refused/" + name);
-    }
-
+    /** Every sample in authorizer/refused/ is a request to refuse. */
     @ParameterizedTest
-    @MethodSource("refusedSamples")
-    void refusedRequestsGetUnauthorized(String sample) {
-        APIGatewayCustomAuthorizerEvent event = SampleEvents.load(sample, APIGatewayCustomAuthorizerEvent.class);
+    @Events(folder = "events/authorizer/refused", type = APIGatewayCustomAuthorizerEvent.class)
+    void refusedRequestsGetUnauthorized(APIGatewayCustomAuthorizerEvent event) {
         assertThatThrownBy(() -> handler.handleRequest(event, null)).hasMessage(AuthorizerHandler.UNAUTHORIZED);
     }
 

@@ -2,10 +2,7 @@ package com.trueftp.functions.events;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
-import com.trueftp.core.Json;
-import com.trueftp.core.RandomIds;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -34,14 +30,12 @@ abstract class EventsHandlerContract {
     void setUp() {
         AwsUnderTest aws = aws();
         handler = new EventsHandler(DaggerEventsComponent.factory().create(aws.config()));
-        log = new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC());
-        account = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC()).create("Acme", Plan.PRO).id();
+        log = aws.events();
+        account = aws.accounts().create("Acme", Plan.PRO).id();
     }
 
     private APIGatewayProxyResponseEvent list(Map<String, String> query) {
-        APIGatewayProxyRequestEvent event = SampleEvents.load("events/list-events.json", APIGatewayProxyRequestEvent.class);
-        event.getRequestContext().getAuthorizer().put("accountId", account);
-        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
+        APIGatewayProxyRequestEvent event = SampleEvents.request("events/list-events.json", account);
         event.setQueryStringParameters(query);
         return handler.handleRequest(event, null);
     }
@@ -61,7 +55,7 @@ abstract class EventsHandlerContract {
         APIGatewayProxyResponseEvent response = list(Map.of("limit", "50", "offset", "0"));
 
         assertThat(response.getStatusCode()).isEqualTo(200);
-        Map<String, Object> page = Json.readObject(response.getBody());
+        Map<String, Object> page = SampleEvents.json(response);
         assertThat(page).containsEntry("limit", 50).containsEntry("offset", 0).containsEntry("total", 2);
         List<Map<String, Object>> events = data(page);
         assertThat(events).extracting(e -> e.get("type")).containsExactly("file.uploaded", "ftp_user.created");
@@ -76,9 +70,9 @@ abstract class EventsHandlerContract {
         log.append(account, new Event.Draft(EventType.FTP_USER_CREATED, "ftp_1", "a", null, null), EventLog.AccountChange.NONE, List.of());
         log.append(account, new Event.Draft(EventType.FTP_USER_CREATED, "ftp_2", "b", null, null), EventLog.AccountChange.NONE, List.of());
         log.append(account, new Event.Draft(EventType.FTP_USER_DELETED, "ftp_1", "a", null, null), EventLog.AccountChange.NONE, List.of());
-        Map<String, Object> created = Json.readObject(list(Map.of("type", "ftp_user.created")).getBody());
+        Map<String, Object> created = SampleEvents.json(list(Map.of("type", "ftp_user.created")));
         assertThat(created).containsEntry("total", 2);
-        Map<String, Object> userOne = Json.readObject(list(Map.of("ftp_user_id", "ftp_1")).getBody());
+        Map<String, Object> userOne = SampleEvents.json(list(Map.of("ftp_user_id", "ftp_1")));
         assertThat(data(userOne)).extracting(e -> e.get("type")).containsExactly("ftp_user.deleted", "ftp_user.created");
     }
 
@@ -92,12 +86,12 @@ abstract class EventsHandlerContract {
     void badParametersAre400(String name, String value, String error) throws Exception {
         APIGatewayProxyResponseEvent response = list(Map.of(name, value));
         assertThat(response.getStatusCode()).isEqualTo(400);
-        assertThat(Json.readObject(response.getBody())).isEqualTo(Map.of("error", error));
+        assertThat(SampleEvents.json(response)).isEqualTo(Map.of("error", error));
     }
 
     @Test
     void aNewAccountHasAnEmptyStream() throws Exception {
-        assertThat(Json.readObject(list(null).getBody())).isEqualTo(Map.of("data", List.of(), "limit", 50, "offset", 0,
+        assertThat(SampleEvents.json(list(null))).isEqualTo(Map.of("data", List.of(), "limit", 50, "offset", 0,
                 "total", 0));
     }
 }

@@ -6,8 +6,6 @@ import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
-import com.trueftp.core.Json;
-import com.trueftp.core.RandomIds;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUserRepository;
@@ -29,7 +27,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -37,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import static com.trueftp.testing.SampleEvents.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The files function fed sample events, against real DynamoDB and S3 APIs; subclasses choose which. */
@@ -57,10 +55,9 @@ abstract class FilesHandlerContract {
     void setUp() {
         aws = aws();
         handler = new FilesHandler(DaggerFilesComponent.factory().create(aws.config()));
-        Clock clock = Clock.systemUTC();
-        accounts = new AccountRepository(aws.dynamo(), aws.config(), clock);
-        events = new EventLog(aws.dynamo(), aws.config(), clock);
-        users = new FtpUserRepository(aws.dynamo(), aws.config(), events, clock);
+        accounts = aws.accounts();
+        events = aws.events();
+        users = aws.ftpUsers();
         account = accounts.create("Acme", Plan.PRO).id();
         user = newUser(account, "pipeline");
     }
@@ -73,9 +70,7 @@ abstract class FilesHandlerContract {
     // ---- requests ----
 
     private APIGatewayProxyResponseEvent call(String sample, String accountId, String userId, Map<String, String> query) {
-        APIGatewayProxyRequestEvent event = SampleEvents.load("files/" + sample, APIGatewayProxyRequestEvent.class);
-        event.getRequestContext().getAuthorizer().put("accountId", accountId);
-        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
+        APIGatewayProxyRequestEvent event = SampleEvents.request("files/" + sample, accountId);
         event.setPathParameters(Map.of("id", userId));
         event.setPath(event.getPath().replace("ftp_SAMPLE", userId));
         event.setQueryStringParameters(query.isEmpty() ? null : query);
@@ -91,9 +86,7 @@ abstract class FilesHandlerContract {
     }
 
     private APIGatewayProxyResponseEvent uploadBytes(String accountId, String userId, String path, byte[] content) {
-        APIGatewayProxyRequestEvent event = SampleEvents.load("files/upload-file.json", APIGatewayProxyRequestEvent.class);
-        event.getRequestContext().getAuthorizer().put("accountId", accountId);
-        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
+        APIGatewayProxyRequestEvent event = SampleEvents.request("files/upload-file.json", accountId);
         event.setPathParameters(Map.of("id", userId));
         event.setQueryStringParameters(path == null ? null : Map.of("path", path));
         event.setBody(Base64.getEncoder().encodeToString(multipart("file", content)));
@@ -102,10 +95,6 @@ abstract class FilesHandlerContract {
 
     static byte[] multipart(String field, byte[] content) {
         return Multipart.body(field, "x.bin", content); // the sample's Content-Type names its boundary
-    }
-
-    private static Map<String, Object> json(APIGatewayProxyResponseEvent response) throws Exception {
-        return Json.readObject(response.getBody());
     }
 
     @SuppressWarnings("unchecked")
@@ -439,15 +428,13 @@ abstract class FilesHandlerContract {
 
     @Test
     void uploadsWithoutAMultipartFileFieldAre400() throws Exception {
-        APIGatewayProxyRequestEvent noBody = SampleEvents.load("files/upload-file.json", APIGatewayProxyRequestEvent.class);
-        noBody.getRequestContext().getAuthorizer().put("accountId", account);
+        APIGatewayProxyRequestEvent noBody = SampleEvents.request("files/upload-file.json", account);
         noBody.setPathParameters(Map.of("id", user));
         noBody.setBody(null);
         noBody.setIsBase64Encoded(false);
         assertThat(handler.handleRequest(noBody, null).getStatusCode()).isEqualTo(400);
 
-        APIGatewayProxyRequestEvent json = SampleEvents.load("files/upload-file.json", APIGatewayProxyRequestEvent.class);
-        json.getRequestContext().getAuthorizer().put("accountId", account);
+        APIGatewayProxyRequestEvent json = SampleEvents.request("files/upload-file.json", account);
         json.setPathParameters(Map.of("id", user));
         json.getHeaders().put("Content-Type", "application/json");
         json.setBody("{\"file\":\"x\"}");
@@ -465,9 +452,7 @@ abstract class FilesHandlerContract {
     }
 
     private APIGatewayProxyRequestEvent withBody(byte[] body) {
-        APIGatewayProxyRequestEvent event = SampleEvents.load("files/upload-file.json", APIGatewayProxyRequestEvent.class);
-        event.getRequestContext().getAuthorizer().put("accountId", account);
-        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
+        APIGatewayProxyRequestEvent event = SampleEvents.request("files/upload-file.json", account);
         event.setPathParameters(Map.of("id", user));
         event.setBody(Base64.getEncoder().encodeToString(body));
         return event;
@@ -635,8 +620,7 @@ abstract class FilesHandlerContract {
     void unreachableS3Is503() throws Exception {
         FilesHandler down = new FilesHandler(DaggerFilesComponent.factory().create(
                 aws.config().with(Config.S3_ENDPOINT, AwsUnderTest.unreachable().require(Config.S3_ENDPOINT))));
-        APIGatewayProxyRequestEvent event = SampleEvents.load("files/list-files.json", APIGatewayProxyRequestEvent.class);
-        event.getRequestContext().getAuthorizer().put("accountId", account);
+        APIGatewayProxyRequestEvent event = SampleEvents.request("files/list-files.json", account);
         event.setPathParameters(Map.of("id", user));
 
         APIGatewayProxyResponseEvent response = down.handleRequest(event, null);

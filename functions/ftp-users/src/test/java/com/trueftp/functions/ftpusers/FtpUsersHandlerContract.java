@@ -5,11 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
 import com.trueftp.core.Config;
-import com.trueftp.core.Json;
-import com.trueftp.core.RandomIds;
 import com.trueftp.events.EventLog;
 import com.trueftp.ftpuser.FtpUser;
-import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.testing.AwsUnderTest;
 import com.trueftp.testing.SampleEvents;
@@ -21,7 +18,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static com.trueftp.testing.SampleEvents.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -54,16 +51,13 @@ abstract class FtpUsersHandlerContract {
     void setUp() {
         aws = aws();
         handler = new FtpUsersHandler(DaggerFtpUsersComponent.factory().create(aws.config()));
-        accounts = new AccountRepository(aws.dynamo(), aws.config(), Clock.systemUTC());
+        accounts = aws.accounts();
         account = accounts.create("Acme", Plan.PRO).id();
     }
 
     /** A sample event for the given account (a fresh key id, so rate limits never interfere). */
     private static APIGatewayProxyRequestEvent sample(String name, String accountId) {
-        APIGatewayProxyRequestEvent event = SampleEvents.load("ftp-users/" + name, APIGatewayProxyRequestEvent.class);
-        event.getRequestContext().getAuthorizer().put("accountId", accountId);
-        event.getRequestContext().getAuthorizer().put("keyId", RandomIds.newId("key"));
-        return event;
+        return SampleEvents.request("ftp-users/" + name, accountId);
     }
 
     private APIGatewayProxyResponseEvent create(String accountId, String body) {
@@ -75,10 +69,6 @@ abstract class FtpUsersHandlerContract {
         event.setPathParameters(Map.of("id", userId));
         event.setPath("/api/ext/v1/ftp-users/" + userId);
         return handler.handleRequest(event, null);
-    }
-
-    private static Map<String, Object> json(APIGatewayProxyResponseEvent response) throws Exception {
-        return Json.readObject(response.getBody());
     }
 
     private long usersCounted(String accountId) {
@@ -105,7 +95,7 @@ abstract class FtpUsersHandlerContract {
     @Test
     void passwordIsStoredAsAnArgon2idHashThatVerifies() throws Exception {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
-        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()), Clock.systemUTC()).find(account, id)
+        String hash = aws.ftpUsers().find(account, id)
                 .orElseThrow().passwordHash();
         assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
         assertThat(PasswordHasher.verify("a-strong-secret", hash)).isTrue();
@@ -158,8 +148,7 @@ abstract class FtpUsersHandlerContract {
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(json(response)).isEqualTo(Map.of("error", error));
         assertThat(usersCounted(account)).isZero();
-        assertThat(new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(),
-                Clock.systemUTC()), Clock.systemUTC()).list(account, 0, 10)).as("no user item written").isEmpty();
+        assertThat(aws.ftpUsers().list(account, 0, 10)).as("no user item written").isEmpty();
     }
 
     @Test
@@ -264,7 +253,7 @@ abstract class FtpUsersHandlerContract {
         same.setPathParameters(Map.of("id", id));
         Map<String, Object> changed = json(handler.handleRequest(same, null));
         assertThat(changed).containsEntry("description", null);
-        String hash = new FtpUserRepository(aws.dynamo(), aws.config(), new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()), Clock.systemUTC()).find(account, id)
+        String hash = aws.ftpUsers().find(account, id)
                 .orElseThrow().passwordHash();
         assertThat(PasswordHasher.verify("another-long-secret", hash)).isTrue();
     }
@@ -355,7 +344,7 @@ abstract class FtpUsersHandlerContract {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
         onUser("update-ftp-user.json", account, id);
         onUser("delete-ftp-user.json", account, id);
-        EventLog.Page page = new EventLog(aws.dynamo(), aws.config(), Clock.systemUTC()).page(account, 0, 10);
+        EventLog.Page page = aws.events().page(account, 0, 10);
         assertThat(page.events()).extracting(e -> e.type().id() + " " + e.ftpUserId() + " " + e.username())
                 .containsExactly("ftp_user.deleted " + id + " pipeline", "ftp_user.updated " + id + " pipeline",
                         "ftp_user.created " + id + " pipeline");
