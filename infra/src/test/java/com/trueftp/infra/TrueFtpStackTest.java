@@ -299,8 +299,8 @@ class TrueFtpStackTest {
     void theStageThrottlesEveryRequestBeforeTheAuthorizer() {
         template.hasResourceProperties("AWS::ApiGateway::Stage", Match.objectLike(Map.of("MethodSettings",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("HttpMethod", "*", "ResourcePath", "/*",
-                        "ThrottlingRateLimit", TrueFtpStack.STAGE_THROTTLE_RATE,
-                        "ThrottlingBurstLimit", TrueFtpStack.STAGE_THROTTLE_BURST)))))));
+                        "ThrottlingRateLimit", Api.STAGE_THROTTLE_RATE,
+                        "ThrottlingBurstLimit", Api.STAGE_THROTTLE_BURST)))))));
     }
 
     @Test
