@@ -31,13 +31,18 @@ record GatewayAnswer(Integer status, String body, Integer retryAfterSeconds) {
         return new GatewayAnswer(null, "{\"error\":$context.error.messageString}", null);
     }
 
-    /** Header values are quoted literals in API Gateway's mapping syntax. */
+    /**
+     * Like a function's answer, each carries the request id (the one the functions see) and is never cached.
+     * Header values are API Gateway mapping expressions: a quoted literal, or a context variable.
+     */
     SortedMap<String, String> headers() {
         SortedMap<String, String> headers = new TreeMap<>();
+        headers.put("Cache-Control", "'no-store'");
         headers.put("Content-Type", "'" + JSON + "'");
         if (retryAfterSeconds != null) {
             headers.put("Retry-After", "'" + retryAfterSeconds + "'");
         }
+        headers.put("X-Request-Id", "context.requestId");
         return headers;
     }
 }

@@ -180,6 +180,16 @@ class TrueFtpStackTest {
     }
 
     @Test
+    void everyGatewayAnswerCarriesTheRequestIdAndNoStoreLikeTheFunctionsAnswers() {
+        template.resourceCountIs("AWS::ApiGateway::GatewayResponse", GatewayResponse.values().length + 2);
+        // The request id as a context mapping (the id the functions see); a literal would be quoted.
+        template.allResourcesProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseParameters", Match.objectLike(Map.of(
+                        "gatewayresponse.header.X-Request-Id", "context.requestId",
+                        "gatewayresponse.header.Cache-Control", "'no-store'"))));
+    }
+
+    @Test
     void apiIsRegionalOnStageProdWithBinaryBodiesAndJsonAccessLogs() throws Exception {
         template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
                 "Name", "trueftp",
