@@ -49,21 +49,27 @@ class TrueFtpStackTest {
     }
 
     @Test
-    void everyRouteAndAnAnyMethodPerPathAreTheOnlyMethodsAllBehindTheAuthorizer() {
+    void everyRouteAndAnAnyMethodPerPathAreTheOnlyMethodsAllBehindTheAuthorizerButOnPublicPaths() {
         String authorizerId = template.getResourceId("AWS::ApiGateway::Authorizer");
         Set<MethodSpec> expected = new HashSet<>();
         for (Route route : Routes.ALL) {
-            expected.add(new MethodSpec(route.method(), route.resource(), "CUSTOM", authorizerId, "AWS_PROXY",
-                    functionId(template, route.function().handler())));
+            expected.add(method(route.method(), route.resource(), authorizerId, route.function()));
         }
         for (String path : Routes.templates()) {
             // A wrong method reaches the path's (first) function, which answers 405 like the local gateway.
             LambdaFunction function = Routes.ALL.stream().filter(r -> r.path().equals(path)).findFirst()
                     .orElseThrow().function();
-            expected.add(new MethodSpec("ANY", Routes.BASE_PATH + path, "CUSTOM", authorizerId, "AWS_PROXY",
-                    functionId(template, function.handler())));
+            expected.add(method("ANY", Routes.BASE_PATH + path, authorizerId, function));
         }
         assertThat(methods()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(publicPaths()).as("the OpenAPI document is public").containsExactly(Routes.BASE_PATH + "/openapi.json");
+    }
+
+    /** A method as expected: a public path's methods take no token, every other one the token authorizer. */
+    private static MethodSpec method(String httpMethod, String path, String authorizerId, LambdaFunction function) {
+        boolean open = publicPaths().contains(path);
+        return new MethodSpec(httpMethod, path, open ? "NONE" : "CUSTOM", open ? null : authorizerId, "AWS_PROXY",
+                functionId(template, function.handler()));
     }
 
     @Test
@@ -171,6 +177,16 @@ class TrueFtpStackTest {
                 "ResponseParameters", Match.objectLike(
                         Map.of("gatewayresponse.header.Content-Type", "'application/json; charset=utf-8'")),
                 "ResponseTemplates", Map.of("application/json", answer[1]))));
+    }
+
+    @Test
+    void everyGatewayAnswerCarriesTheRequestIdAndNoStoreLikeTheFunctionsAnswers() {
+        template.resourceCountIs("AWS::ApiGateway::GatewayResponse", GatewayResponse.values().length + 2);
+        // The request id as a context mapping (the id the functions see); a literal would be quoted.
+        template.allResourcesProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseParameters", Match.objectLike(Map.of(
+                        "gatewayresponse.header.X-Request-Id", "context.requestId",
+                        "gatewayresponse.header.Cache-Control", "'no-store'"))));
     }
 
     @Test
@@ -293,8 +309,8 @@ class TrueFtpStackTest {
     void theStageThrottlesEveryRequestBeforeTheAuthorizer() {
         template.hasResourceProperties("AWS::ApiGateway::Stage", Match.objectLike(Map.of("MethodSettings",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("HttpMethod", "*", "ResourcePath", "/*",
-                        "ThrottlingRateLimit", TrueFtpStack.STAGE_THROTTLE_RATE,
-                        "ThrottlingBurstLimit", TrueFtpStack.STAGE_THROTTLE_BURST)))))));
+                        "ThrottlingRateLimit", Api.STAGE_THROTTLE_RATE,
+                        "ThrottlingBurstLimit", Api.STAGE_THROTTLE_BURST)))))));
     }
 
     @Test
@@ -308,10 +324,16 @@ class TrueFtpStackTest {
     }
 
     @Test
-    void keysComeFromTheAuthorizerAndEveryMethodRequiresOne() {
+    void keysComeFromTheAuthorizerAndEveryMethodRequiresOneButOnPublicPaths() {
         template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of("ApiKeySourceType", "AUTHORIZER"));
+        Map<String, Map<String, Object>> apiResources = resources(template, "AWS::ApiGateway::Resource");
         for (Map<String, Object> method : resources(template, "AWS::ApiGateway::Method").values()) {
-            assertThat(properties(method)).containsEntry("ApiKeyRequired", true);
+            String path = path(referencedId(properties(method).get("ResourceId")), apiResources);
+            if (publicPaths().contains(path)) {
+                assertThat(properties(method)).as(path).doesNotContainKey("ApiKeyRequired");
+            } else {
+                assertThat(properties(method)).as(path).containsEntry("ApiKeyRequired", true);
+            }
         }
     }
 
@@ -348,6 +370,13 @@ class TrueFtpStackTest {
     }
 
     // ---- helpers ----
+
+    /** The full paths of the public routes: served without a token, so without the authorizer or a key. */
+    private static Set<String> publicPaths() {
+        Set<String> paths = new HashSet<>();
+        Routes.ALL.stream().filter(Route::isPublic).forEach(route -> paths.add(route.resource()));
+        return paths;
+    }
 
     private static List<MethodSpec> methods() {
         Map<String, Map<String, Object>> apiResources = resources(template, "AWS::ApiGateway::Resource");

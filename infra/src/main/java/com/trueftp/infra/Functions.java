@@ -1,0 +1,214 @@
+package com.trueftp.infra;
+
+import com.trueftp.aws.TableSpec;
+import com.trueftp.aws.Tables;
+import com.trueftp.core.Config;
+import com.trueftp.stack.LambdaFunction;
+import com.trueftp.stack.StackOutputs;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Lambda functions, one per {@link LambdaFunction}, each with its jar, its own log group and only the
+ * permissions its code needs.
+ */
+final class Functions {
+    private final Stack stack;
+    private final Database database;
+    private final FileStorage files;
+    private final Path repoRoot;
+    private final long eventRetentionDays;
+    private final Map<LambdaFunction, Function> functions = new EnumMap<>(LambdaFunction.class);
+
+    /**
+     * Builds into the stack's own scope: see {@link TrueFtpStack}. The jars are read from
+     * {@code <repoRoot>/functions/<id>/target/lambda.jar}.
+     */
+    Functions(Stack stack, Database database, FileStorage files, Path repoRoot, long eventRetentionDays) {
+        this.stack = stack;
+        this.database = database;
+        this.files = files;
+        this.repoRoot = repoRoot;
+        this.eventRetentionDays = eventRetentionDays;
+        for (LambdaFunction f : LambdaFunction.values()) {
+            functions.put(f, create(f));
+        }
+    }
+
+    Function get(LambdaFunction f) {
+        return functions.get(f);
+    }
+
+    /** Exhaustive over the enum: a new function does not compile until it is wired here. */
+    private Function create(LambdaFunction f) {
+        return switch (f) {
+            case AUTHORIZER -> createAuthorizerFunction();
+            case ACCOUNT -> createAccountFunction();
+            case FTP_USERS -> createFtpUsersFunction();
+            case EVENTS -> createEventsFunction();
+            case FILES -> createFilesFunction();
+            case OPENAPI -> createOpenApiFunction();
+        };
+    }
+
+    private Function createAuthorizerFunction() {
+        // Memory buys CPU, and a cold JVM here delays every uncached request: keep the full 1024 MB.
+        Function fn = function(LambdaFunction.AUTHORIZER, Duration.seconds(10), Tables.API_KEYS, Tables.ACCOUNTS);
+        // It reads one key (by token hash) and its account, and nothing else.
+        getItemOnly(fn, Tables.API_KEYS, Tables.ACCOUNTS);
+        return fn;
+    }
+
+    private Function createAccountFunction() {
+        Function fn = function(LambdaFunction.ACCOUNT, Duration.seconds(15), Tables.ACCOUNTS, Tables.RATE_LIMITS);
+        getItemOnly(fn, Tables.ACCOUNTS);
+        countsRequests(fn);
+        return fn;
+    }
+
+    private Function createFtpUsersFunction() {
+        // Deleting a user deletes its files, 1,000 per call: room up to API Gateway's 29 s.
+        Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
+                Tables.RATE_LIMITS, Tables.EVENTS);
+        // Users and their username items; transactions need the item actions of each table they touch.
+        allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem");
+        // The account's user count and event number (UpdateItem in the transactions), reads of both (GetItem).
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        // Each change appends its event in the same transaction.
+        allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        // Deleting a user deletes its files; a deletion conditional on the version listed needs GetObject too.
+        usesFiles(fn);
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject", "s3:DeleteObject"))
+                .resources(List.of(files.bucket().arnForObjects("*")))
+                .build());
+        countsRequests(fn);
+        return fn;
+    }
+
+    private Function createEventsFunction() {
+        Function fn = function(LambdaFunction.EVENTS, Duration.seconds(15), Tables.EVENTS, Tables.ACCOUNTS,
+                Tables.RATE_LIMITS);
+        // Pages, and the retention watermark kept in each account's partition of the events table.
+        allow(fn, Tables.EVENTS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem");
+        // The latest event number only: this function never writes accounts.
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
+        countsRequests(fn);
+        return fn;
+    }
+
+    private Function createFilesFunction() {
+        // Folder deletes take one list and one delete call per 1,000 objects: room up to API Gateway's 29 s.
+        Function fn = function(LambdaFunction.FILES, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
+                Tables.RATE_LIMITS, Tables.EVENTS);
+        usesFiles(fn);
+        // HeadObject and the presigned GET need GetObject; PUT and multipart uploads (presigned too) PutObject;
+        // the presigned abort of a multipart upload AbortMultipartUpload.
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
+                .resources(List.of(files.bucket().arnForObjects("*")))
+                .build());
+        fn.addEnvironment(Config.CURSOR_SECRET, files.cursorSecret().getSecretValue().unsafeUnwrap());
+        fn.addEnvironment(Config.DOWNLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_DOWNLOAD_URL_TTL.toSeconds()));
+        fn.addEnvironment(Config.UPLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_UPLOAD_URL_TTL.toSeconds()));
+        // The user (GetItem) and the records of its upload URLs (PutItem, Query, DeleteItem to settle them).
+        allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem");
+        // The storage counter (UpdateItem, alone or in an event's transaction) and the event number (GetItem).
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        countsRequests(fn);
+        return fn;
+    }
+
+    /** Serves the document in its jar: no table, no bucket, no permission beyond its logs. */
+    private Function createOpenApiFunction() {
+        return function(LambdaFunction.OPENAPI, Duration.seconds(10));
+    }
+
+    // ---- building blocks ----
+
+    /** A function with its own log group and the names of the tables it uses in its environment. */
+    private Function function(LambdaFunction f, Duration timeout, TableSpec... tablesUsed) {
+        Map<String, String> environment = new TreeMap<>();
+        for (TableSpec spec : tablesUsed) {
+            environment.put(spec.nameVariable(), database.table(spec).getTableName());
+        }
+        // C1 only: a faster cold start, which matters more than peak speed for short requests.
+        environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        if (List.of(tablesUsed).contains(Tables.EVENTS)) {
+            environment.put(Config.EVENT_RETENTION_DAYS, Long.toString(eventRetentionDays));
+        }
+        String name = StackOutputs.pascal(f.id());
+        return Function.Builder.create(stack, name + "Function")
+                .description(f.description())
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .code(jar(f))
+                .handler(f.handler())
+                .memorySize(1024)
+                .timeout(timeout)
+                .environment(environment)
+                .loggingFormat(LoggingFormat.JSON)
+                .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                .logGroup(LogGroups.create(stack, name + "Logs"))
+                .build();
+    }
+
+    private Code jar(LambdaFunction f) {
+        Path jar = repoRoot.resolve("functions").resolve(f.id()).resolve("target").resolve("lambda.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("missing " + jar + " for function " + f.id()
+                    + ": run mvn package first (from the repository root), or set -c "
+                    + TrueFtpStack.CONTEXT_REPO_ROOT + "=DIR");
+        }
+        return Code.fromAsset(jar.toString());
+    }
+
+    private void allow(Function fn, TableSpec spec, String... actions) {
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of(actions))
+                .resources(List.of(database.table(spec).getTableArn()))
+                .build());
+    }
+
+    /** GetItem on the tables themselves: no index, no write, no scan. */
+    private void getItemOnly(Function fn, TableSpec... specs) {
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem"))
+                .resources(Arrays.stream(specs).map(spec -> database.table(spec).getTableArn()).toList())
+                .build());
+    }
+
+    /** The hourly limiter of the request pipeline: one conditional UpdateItem per request, nothing else. */
+    private void countsRequests(Function fn) {
+        allow(fn, Tables.RATE_LIMITS, "dynamodb:UpdateItem");
+    }
+
+    /**
+     * The bucket's name, and listing it: besides listing folders, ListBucket makes S3 answer 404 rather than
+     * 403 for a missing key.
+     */
+    private void usesFiles(Function fn) {
+        fn.addEnvironment(Config.FILES_BUCKET, files.bucket().getBucketName());
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(files.bucket().getBucketArn()))
+                .build());
+    }
+}
