@@ -280,6 +280,7 @@ public final class LocalGateway implements AutoCloseable {
         static Answer error(int status, String message) {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             headers.put("Content-Type", List.of("application/json; charset=utf-8"));
+            headers.put("Cache-Control", List.of("no-store"));
             headers.put("X-Request-Id", List.of(UUID.randomUUID().toString()));
             return new Answer(status, headers, Json.write(Map.of("error", message)).getBytes(StandardCharsets.UTF_8));
         }
