@@ -7,7 +7,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -26,7 +25,12 @@ public final class S3Module {
     @Provides
     @Singleton
     static S3Client s3(Config config, AwsCredentialsProvider credentials) {
-        return configured(S3Client.builder().httpClientBuilder(httpClient(config)), config, credentials).build();
+        var builder = S3Client.builder().httpClientBuilder(httpClient(config)).credentialsProvider(credentials)
+                .region(Region.of(config.require(Config.REGION)))
+                .serviceConfiguration(s3Configuration(config))
+                .overrideConfiguration(AwsModule.overrides());
+        config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
     }
 
     /** Signs URLs locally (no call): with the function's own, short-lived credentials. */
@@ -40,11 +44,6 @@ public final class S3Module {
         return builder.build();
     }
 
-    /** The functions' S3 client setup from configuration alone, for tests and benchmarks; callers may override more. */
-    public static S3ClientBuilder s3Builder(Config config) {
-        return configured(S3Client.builder().httpClientBuilder(httpClient(config)), config, AwsModule.credentials(config));
-    }
-
     /**
      * A client of its own: waiting for an answer may take longer than on DynamoDB, since DeleteObjects answers
      * only once its 1,000 keys are gone. Every call stays bounded by the attempt and call timeouts
@@ -53,20 +52,6 @@ public final class S3Module {
     private static UrlConnectionHttpClient.Builder httpClient(Config config) {
         return UrlConnectionHttpClient.builder().connectionTimeout(AwsModule.CONNECT_TIMEOUT)
                 .socketTimeout(config.s3BatchTimeout());
-    }
-
-    /** The functions' presigner from configuration alone, for tests and benchmarks. */
-    public static S3Presigner presignerFrom(Config config) {
-        return presigner(config, AwsModule.credentials(config));
-    }
-
-    private static S3ClientBuilder configured(S3ClientBuilder builder, Config config, AwsCredentialsProvider credentials) {
-        builder.credentialsProvider(credentials)
-                .region(Region.of(config.require(Config.REGION)))
-                .serviceConfiguration(s3Configuration(config))
-                .overrideConfiguration(AwsModule.overrides());
-        config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
-        return builder;
     }
 
     private static S3Configuration s3Configuration(Config config) {

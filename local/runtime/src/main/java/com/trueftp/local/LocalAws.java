@@ -1,7 +1,6 @@
 package com.trueftp.local;
 
 import com.trueftp.aws.AwsModule;
-import com.trueftp.aws.S3Module;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.core.RandomIds;
@@ -9,7 +8,6 @@ import com.trueftp.emulators.Emulators;
 import com.trueftp.stack.LocalSettings;
 import com.trueftp.stack.TableProvisioner;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,13 +76,8 @@ public final class LocalAws implements AutoCloseable {
         return emulators.s3Endpoint();
     }
 
-    /** A client for benchmarks; handlers build their own from configuration. */
-    public S3Client s3() {
-        return S3Module.s3Builder(config()).build();
-    }
-
-    /** A client for provisioning and benchmarks; handlers build their own from configuration. */
-    public DynamoDbClient dynamoDb() {
+    /** A client for provisioning; handlers build their own from configuration. */
+    private DynamoDbClient dynamoDb() {
         return AwsModule.dynamoDbBuilder(config()).build();
     }
 

@@ -1,36 +1,21 @@
-package com.trueftp.local.bench;
+package com.trueftp.bench;
 
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import com.trueftp.account.Account;
-import com.trueftp.account.AccountRepository;
-import com.trueftp.account.Plan;
-import com.trueftp.auth.ApiKeyRepository;
-import com.trueftp.auth.Scope;
 import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.core.Json;
 import com.trueftp.core.RandomIds;
+import com.trueftp.events.Event;
+import com.trueftp.events.EventItems;
 import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
-import com.trueftp.local.LocalAws;
-import com.trueftp.local.LocalGateway;
-import software.amazon.awssdk.core.SdkResponse;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -39,8 +24,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * gateway for K = 0, 10,000 and the last full page. Warm-up requests per K first, then the measured requests
  * in rounds that visit every K in turn, so machine noise hits the pages alike. The items and DynamoDB calls
  * a page costs are counted in-process on the same {@link EventLog} the events function uses.
- *
- * <p>Runs alone too: {@code java -cp local/runtime/target/trueftp-local.jar com.trueftp.local.bench.EventsBench
- * [--events N]} (default 1,000,000; a smaller N is for a quick smoke run, not for the recorded figures).
  */
 final class EventsBench {
     static final int DEFAULT_EVENTS = 1_000_000;
+    /** Enough for a full page 10,000 deep. */
+    static final int MIN_EVENTS = 10_050;
     static final int PAGE = 50;
     static final int BATCH = 25; // BatchWriteItem's maximum
     /** dynalite is one Node process and the bound: 2, 4 and 8 writers gave the same rate within noise here. */
@@ -73,37 +55,15 @@ final class EventsBench {
     private static final EventType[] FILE_TYPES = {EventType.FILE_UPLOADED, EventType.FILE_DOWNLOADED,
             EventType.FILE_UPLOADED, EventType.FILE_DELETED, EventType.FOLDER_CREATED};
 
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     private final int count;
 
-    EventsBench(Clock clock) {
-        this(clock, DEFAULT_EVENTS);
-    }
-
-    EventsBench(Clock clock, int count) {
-        if (count < PAGE + 10_000) {
-            throw new IllegalArgumentException("at least " + (PAGE + 10_000) + " events are needed for offset 10,000");
-        }
-        this.clock = clock;
+    EventsBench(int count) {
         this.count = count;
     }
 
-    public static void main(String[] args) {
-        int count = DEFAULT_EVENTS;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--events") && i + 1 < args.length) {
-                count = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
-            } else {
-                System.err.println("usage: EventsBench [--events N]   (default " + DEFAULT_EVENTS + ")");
-                System.exit(2);
-            }
-        }
-        int events = count;
-        Bench.measure(json -> json.put("events", new EventsBench(Clock.systemUTC(), events).run()));
-    }
-
     /** The offsets measured: the first page, a page 10,000 deep, and the last full page. */
-    long[] offsets() {
+    private long[] offsets() {
         return new long[]{0, 10_000, count - PAGE};
     }
 
@@ -116,29 +76,17 @@ final class EventsBench {
                 WARMUP_REQUESTS, MEASURED_REQUESTS);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("events", count);
-        try (LocalAws aws = LocalAws.start(0, null)) {
-            Map<String, String> settings = aws.settings();
-            settings.forEach(System::setProperty);
-            try (LocalGateway gateway = LocalGateway.start(0, Config.DEFAULT_AUTH_CACHE_TTL, LogLevel.WARN, false);
-                 DynamoDbClient dynamo = aws.dynamoDb()) {
-                Config config = aws.config();
-                Account account = new AccountRepository(dynamo, config, clock).create("bench events", Plan.PRO);
-                String token = new ApiKeyRepository(dynamo, config, clock).create(account.id(), "bench",
-                        EnumSet.of(Scope.READ), Bench.BENCH_RATE_LIMIT, null).token();
-
-                json.put("generation", generate(aws, account.id()));
-                json.put("pages", pages(aws, gateway.baseUrl(), token, account.id(), offsets));
-            } finally {
-                settings.keySet().forEach(System::clearProperty);
-            }
+        List<Map<String, Object>> pages;
+        try (Fixture fixture = Fixture.start()) {
+            json.put("generation", generate(fixture.config(), fixture.account().id()));
+            pages = pages(fixture, offsets);
+            json.put("pages", pages);
         }
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> pages = (List<Map<String, Object>>) json.get("pages");
         double first = (Double) pages.get(0).get("p50_ms");
         double deepest = (Double) pages.get(pages.size() - 1).get("p50_ms");
         double ratio = deepest / first;
         System.out.printf("    deepest / first page p50: %.2f (target ≤ 1.2: %s)%n", ratio, ratio <= 1.2 ? "met" : "NOT met");
-        json.put("p50_ratio_deepest_to_first", Bench.round(ratio, 3));
+        json.put("p50_ratio_deepest_to_first", Timings.round(ratio, 3));
         json.put("target_ratio", 1.2);
         json.put("target_met", ratio <= 1.2);
         return json;
@@ -147,11 +95,11 @@ final class EventsBench {
     // ---------------------------------------------------------------- generation
 
     /**
-     * Writes events 1..count as {@link EventLog} would have (same attributes and formats), oldest first and
-     * evenly spread over {@link #SPAN} up to now, then sets the account's {@code event_seq} to count.
+     * Writes events 1..count in {@link EventLog}'s item format, oldest first and evenly spread over {@link #SPAN}
+     * up to now, then sets the account's {@code event_seq} to count (the fixture's own event, number 1, is
+     * overwritten).
      */
-    private Map<String, Object> generate(LocalAws aws, String accountId) throws Exception {
-        Config config = aws.config();
+    private Map<String, Object> generate(Config config, String accountId) throws Exception {
         String table = config.require(Tables.EVENTS.nameVariable());
         Duration retention = config.eventRetention();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -171,9 +119,11 @@ final class EventsBench {
             return t;
         });
         long started = System.nanoTime();
-        try (DynamoDbClient dynamo = client(aws, ClientOverrideConfiguration.builder()
+        // Generous timeouts: one busy Node process serves every writer, and a long pause there must not fail
+        // the run (a retried put writes the same item again).
+        try (DynamoDbClient dynamo = AwsModule.dynamoDbBuilder(config).overrideConfiguration(o -> o
                 .retryStrategy(RetryMode.STANDARD).apiCallAttemptTimeout(Duration.ofSeconds(30))
-                .apiCallTimeout(Duration.ofSeconds(120)).build())) {
+                .apiCallTimeout(Duration.ofSeconds(120))).build()) {
             List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < WRITER_THREADS; w++) {
                 writers.add(pool.submit(() -> {
@@ -183,9 +133,9 @@ final class EventsBench {
                         long to = Math.min(count, from + BATCH - 1);
                         List<WriteRequest> requests = new ArrayList<>(BATCH);
                         for (long seq = from; seq <= to; seq++) {
-                            Instant createdAt = oldest.plusMillis(stepMillis * seq);
+                            Event event = event(seq, oldest.plusMillis(stepMillis * seq));
                             requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                                    .item(item(accountId, seq, createdAt, retention)).build()).build());
+                                    .item(EventItems.toItem(accountId, event, retention)).build()).build());
                         }
                         Map<String, List<WriteRequest>> pending = Map.of(table, requests);
                         while (!pending.isEmpty()) {
@@ -225,48 +175,35 @@ final class EventsBench {
         json.put("batch_items", BATCH);
         json.put("threads", WRITER_THREADS);
         json.put("batch_write_calls", calls.get());
-        json.put("seconds", Bench.round(seconds, 1));
+        json.put("seconds", Timings.round(seconds, 1));
         json.put("events_per_second", Math.round(rate));
         return json;
     }
 
-    /** The item {@link EventLog} writes for an event, with made-up but plausible values. */
-    private static Map<String, AttributeValue> item(String accountId, long seq, Instant createdAt, Duration retention) {
-        Map<String, AttributeValue> item = new HashMap<>();
+    /** A file event with made-up but plausible values. */
+    private static Event event(long seq, Instant createdAt) {
         String user = USERS[(int) (seq % USERS.length)];
-        item.put("account_id", AttributeValue.fromS(accountId));
-        item.put("seq", AttributeValue.fromN(Long.toString(seq)));
-        item.put("id", AttributeValue.fromS(RandomIds.newId("evt")));
         EventType type = FILE_TYPES[(int) (seq % FILE_TYPES.length)];
-        item.put("type", AttributeValue.fromS(type.id()));
-        item.put("ftp_user_id", AttributeValue.fromS("ftp_bench" + user));
-        item.put("username", AttributeValue.fromS(user));
-        item.put("path", AttributeValue.fromS("/" + user + "/reports/" + (seq / 1000) + "/file-" + seq + ".csv"));
-        if (type != EventType.FOLDER_CREATED) {
-            item.put("size", AttributeValue.fromN(Long.toString(1024 + seq % 1_000_000)));
-        }
-        item.put("created_at", AttributeValue.fromS(createdAt.toString()));
-        item.put("expires_at", AttributeValue.fromN(Long.toString(createdAt.plus(retention).getEpochSecond())));
-        return item;
+        Long size = type == EventType.FOLDER_CREATED ? null : 1024 + seq % 1_000_000;
+        return new Event(RandomIds.newId("evt"), seq, type, "ftp_bench" + user, user,
+                "/" + user + "/reports/" + (seq / 1000) + "/file-" + seq + ".csv", size, createdAt);
     }
 
     // ---------------------------------------------------------------- pages
 
-    private List<Map<String, Object>> pages(LocalAws aws, String base, String token, String accountId, long[] offsets)
-            throws Exception {
-        // What a page costs in DynamoDB: the same EventLog the events function builds, on a counting client.
-        AtomicLong calls = new AtomicLong();
-        AtomicLong itemsRead = new AtomicLong();
+    private List<Map<String, Object>> pages(Fixture fixture, long[] offsets) throws Exception {
+        // What a page costs in DynamoDB: the same EventLog the events function builds, on a counted client.
+        CallCounter counter = new CallCounter();
         long[] pageCalls = new long[offsets.length];
         long[] pageItems = new long[offsets.length];
-        try (DynamoDbClient counting = countingClient(aws, calls, itemsRead)) {
-            EventLog log = new EventLog(counting, aws.config(), clock);
+        try (DynamoDbClient counted = counter.dynamoDb(fixture.config())) {
+            EventLog log = new EventLog(counted, fixture.config(), clock);
             for (int i = 0; i < offsets.length; i++) {
-                long callsBefore = calls.get();
-                long itemsBefore = itemsRead.get();
-                EventLog.Page page = log.page(accountId, Math.toIntExact(offsets[i]), PAGE);
-                pageCalls[i] = calls.get() - callsBefore;
-                pageItems[i] = itemsRead.get() - itemsBefore;
+                long callsBefore = counter.calls();
+                long itemsBefore = counter.itemsRead();
+                EventLog.Page page = log.page(fixture.account().id(), Math.toIntExact(offsets[i]), PAGE);
+                pageCalls[i] = counter.calls() - callsBefore;
+                pageItems[i] = counter.itemsRead() - itemsBefore;
                 if (page.events().size() != PAGE || page.total() != count
                         || page.events().get(0).seq() != count - offsets[i]) {
                     throw new IllegalStateException("EventLog.page at offset " + offsets[i] + " gave "
@@ -276,38 +213,31 @@ final class EventsBench {
             }
         }
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest[] requests = new HttpRequest[offsets.length];
+        HttpRequest.Builder[] requests = new HttpRequest.Builder[offsets.length];
         for (int i = 0; i < offsets.length; i++) {
-            requests[i] = HttpRequest.newBuilder(URI.create(base + "/events?limit=" + PAGE + "&offset=" + offsets[i]))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build();
+            requests[i] = fixture.request("/events?limit=" + PAGE + "&offset=" + offsets[i]);
         }
         for (int i = 0; i < offsets.length; i++) {
             for (int r = 0; r < WARMUP_REQUESTS; r++) {
-                send(http, requests[i]);
+                send(fixture, requests[i]);
             }
         }
         long[][] nanos = new long[offsets.length][MEASURED_REQUESTS];
         for (int r = 0; r < MEASURED_REQUESTS; r++) {
             for (int i = 0; i < offsets.length; i++) {
-                nanos[i][r] = send(http, requests[i]);
+                nanos[i][r] = send(fixture, requests[i]);
             }
         }
 
         List<Map<String, Object>> json = new ArrayList<>();
         System.out.println("       offset K   p50 ms   p99 ms   items read   DynamoDB calls   (per page)");
         for (int i = 0; i < offsets.length; i++) {
-            long[] sorted = nanos[i].clone();
-            Arrays.sort(sorted);
-            double p50 = Bench.ms(Bench.nearestRank(sorted, 50));
-            double p99 = Bench.ms(Bench.nearestRank(sorted, 99));
-            System.out.printf("    %,11d %8.2f %8.2f %12d %16d%n", offsets[i], p50, p99, pageItems[i], pageCalls[i]);
+            Timings timings = Timings.of(nanos[i]);
+            System.out.printf("    %,11d %8.2f %8.2f %12d %16d%n", offsets[i], timings.p50Ms(), timings.p99Ms(),
+                    pageItems[i], pageCalls[i]);
             Map<String, Object> page = new LinkedHashMap<>();
             page.put("offset", offsets[i]);
-            page.put("requests", MEASURED_REQUESTS);
-            page.put("p50_ms", Bench.round(p50, 3));
-            page.put("p99_ms", Bench.round(p99, 3));
+            page.putAll(timings.json());
             page.put("items_read", pageItems[i]);
             page.put("dynamodb_calls", pageCalls[i]);
             json.add(page);
@@ -318,46 +248,17 @@ final class EventsBench {
     }
 
     /** Times one request; it must answer 200 with a full page and the exact total. */
-    private long send(HttpClient http, HttpRequest request) throws Exception {
+    private long send(Fixture fixture, HttpRequest.Builder request) throws Exception {
         long started = System.nanoTime();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = fixture.send(request, 200);
         long nanos = System.nanoTime() - started;
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + request.uri() + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
         Map<String, Object> body = Json.readObject(response.body());
         int size = ((List<?>) body.get("data")).size();
         long total = ((Number) body.get("total")).longValue();
         if (size != PAGE || total != count) {
-            throw new IllegalStateException("GET " + request.uri() + " gave " + size + " events of total " + total
+            throw new IllegalStateException("GET " + response.uri() + " gave " + size + " events of total " + total
                     + ", expected " + PAGE + " of " + count);
         }
         return nanos;
-    }
-
-    /** The handlers' client setup, plus an interceptor that counts DynamoDB calls and the items they return. */
-    private static DynamoDbClient countingClient(LocalAws aws, AtomicLong calls, AtomicLong itemsRead) {
-        ExecutionInterceptor counter = new ExecutionInterceptor() {
-            @Override
-            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                calls.incrementAndGet();
-                SdkResponse response = context.response();
-                if (response instanceof QueryResponse query) {
-                    itemsRead.addAndGet(query.count());
-                } else if (response instanceof GetItemResponse get && get.hasItem() && !get.item().isEmpty()) {
-                    itemsRead.incrementAndGet();
-                }
-            }
-        };
-        return client(aws, AwsModule.overrides().toBuilder().addExecutionInterceptor(counter).build());
-    }
-
-    /**
-     * A client on the emulator. Generation gets generous timeouts: one busy Node process serves every writer,
-     * and a long pause there must not fail the run (a retried put writes the same item again).
-     */
-    private static DynamoDbClient client(LocalAws aws, ClientOverrideConfiguration overrides) {
-        return AwsModule.dynamoDbBuilder(aws.config()).overrideConfiguration(overrides).build();
     }
 }

@@ -1,4 +1,4 @@
-package com.trueftp.local.bench;
+package com.trueftp.bench;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One simulated cold start of a function, run by {@link Bench} in a fresh JVM whose classpath is the
+ * One simulated cold start of a function, run by {@link ColdStartBench} in a fresh JVM whose classpath is the
  * function's shaded lambda.jar plus this class only: builds the REST v1 proxy event of one GET, creates the
  * handler as Lambda does (public no-arg constructor, configuration from the environment), invokes it once
  * and prints one line {@code PROBE status=… init_us=… invoke_us=…}. Uses nothing outside lambda.jar.
