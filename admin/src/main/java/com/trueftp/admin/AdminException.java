@@ -8,13 +8,18 @@ final class AdminException extends RuntimeException {
         this(message, 1);
     }
 
-    AdminException(String message, int exitCode) {
+    private AdminException(String message, int exitCode) {
         super(message, null, false, false);
         this.exitCode = exitCode;
     }
 
+    /** A wrong command line (exit code 2). */
     static AdminException usage(String message) {
         return new AdminException(message, 2);
+    }
+
+    static AdminException noSuchAccount(String id) {
+        return new AdminException("no such account: " + id);
     }
 
     int exitCode() {

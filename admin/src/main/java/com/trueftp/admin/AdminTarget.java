@@ -1,6 +1,8 @@
 package com.trueftp.admin;
 
+import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
+import com.trueftp.auth.ApiKeyRepository;
 import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,16 +27,21 @@ import java.util.Map;
  * listen) or a deployed stack (its CloudFormation outputs name the tables and usage plans; the default
  * AWS credential chain signs the calls).
  */
-record AdminTarget(Config config, DynamoDbClient dynamo, EdgeKeys edge) implements AutoCloseable {
-    static AdminTarget local(Path dataDir) {
+record AdminTarget(Config config, DynamoDbClient dynamo, EdgeKeys edge, Clock clock) implements AutoCloseable {
+    /** The deployed stack named {@code stackName}, or else the local stack running on {@code dataDir}. */
+    static AdminTarget open(Path dataDir, String stackName) {
+        return stackName != null ? stack(stackName) : local(dataDir);
+    }
+
+    private static AdminTarget local(Path dataDir) {
         LocalStackFile stack = LocalStackFile.readRunning(dataDir).orElseThrow(() -> new AdminException(
                 "no local stack is running for " + dataDir.toAbsolutePath() + ": start it with ./trueftp local"
                         + (dataDir.equals(AdminCli.DEFAULT_DATA) ? "" : " --data " + dataDir)));
         Config config = Config.of(stack.settings());
-        return new AdminTarget(config, AwsModule.dynamoDbBuilder(config).build(), EdgeKeys.LOCAL);
+        return new AdminTarget(config, AwsModule.dynamoDbBuilder(config).build(), EdgeKeys.LOCAL, Clock.systemUTC());
     }
 
-    static AdminTarget stack(String stackName) {
+    private static AdminTarget stack(String stackName) {
         Map<String, String> outputs = new HashMap<>();
         try (CloudFormationClient cloudFormation = CloudFormationClient.builder()
                 .httpClient(UrlConnectionHttpClient.create()).build()) {
@@ -53,7 +61,15 @@ record AdminTarget(Config config, DynamoDbClient dynamo, EdgeKeys edge) implemen
         }
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         ApiGatewayClient apiGateway = ApiGatewayClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        return new AdminTarget(Config.of(settings), dynamo, new ApiGatewayEdgeKeys(apiGateway, usagePlans));
+        return new AdminTarget(Config.of(settings), dynamo, new ApiGatewayEdgeKeys(apiGateway, usagePlans), Clock.systemUTC());
+    }
+
+    AccountRepository accounts() {
+        return new AccountRepository(dynamo, config, clock);
+    }
+
+    ApiKeyRepository keys() {
+        return new ApiKeyRepository(dynamo, config, clock);
     }
 
     private static String required(Map<String, String> outputs, String key, String stackName) {

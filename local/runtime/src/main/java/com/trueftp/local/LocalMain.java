@@ -3,6 +3,14 @@ package com.trueftp.local;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.core.Config;
 import com.trueftp.stack.LocalSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.OverwrittenOptionException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.net.BindException;
 import java.nio.file.Path;
@@ -12,26 +20,49 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./trueftp local}: the local runtime until Ctrl-C or SIGTERM. Data survives restarts
  * under the data directory.
  */
+@Command(name = "./trueftp local",
+        description = {"Runs the API on this machine: the DynamoDB and S3 emulators, the tables, the authorizer and "
+                + "every function behind a local HTTP gateway, exactly as API Gateway calls them on AWS. Data lives "
+                + "under --data and survives a restart. Ctrl-C or SIGTERM stops everything it started."},
+        footer = "Environment: AUTH_CACHE_TTL_SECONDS (default 60) caches authorizer results per token, as on AWS.")
 public final class LocalMain {
+    @Option(names = "--port", paramLabel = "N", description = "gateway port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    private String port = "3000";
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: ${DEFAULT-VALUE})")
+    private Path data = Path.of(".trueftp/local");
+
+    @Option(names = "--quiet", description = "log warnings and errors only")
+    private boolean quiet;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    private boolean help;
+
     private LocalMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = 3000;
-        Path data = Path.of(".trueftp/local");
-        LogLevel logLevel = LogLevel.INFO;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = parsePort(value(args, ++i, "--port"));
-                case "--data" -> data = Path.of(value(args, ++i, "--data"));
-                case "--quiet" -> logLevel = LogLevel.WARN;
-                default -> fail("unknown option " + args[i] + " (see ./trueftp local --help)");
-            }
+        LocalMain options = new LocalMain();
+        // A space between option and value, as the usage shows it; no @file expansion of arguments.
+        CommandLine line = new CommandLine(options).setSeparator(" ").setExpandAtFiles(false);
+        try {
+            line.parseArgs(args);
+        } catch (ParameterException e) {
+            fail(message(e) + " (see ./trueftp local --help)");
         }
+        if (line.isUsageHelpRequested()) {
+            line.usage(System.out);
+            return;
+        }
+        options.run();
+    }
 
+    private void run() throws Exception {
+        int port = port(this.port);
         LocalRuntime runtime;
         try {
-            runtime = LocalRuntime.start(port, data, Config.fromEnvironment().authCacheTtl(), logLevel);
+            runtime = LocalRuntime.start(port, data, Config.fromEnvironment().authCacheTtl(),
+                    quiet ? LogLevel.WARN : LogLevel.INFO);
         } catch (BindException e) {
             fail("port " + port + " is in use: pick another with --port");
             return;
@@ -49,7 +80,7 @@ public final class LocalMain {
         stopped.await();
     }
 
-    private static int parsePort(String value) {
+    private static int port(String value) {
         try {
             int port = Integer.parseInt(value);
             if (port >= 0 && port <= 65535) {
@@ -62,11 +93,18 @@ public final class LocalMain {
         return -1;
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            fail(option + " needs a value");
+    /** picocli's complaint about a command line, in the words ./trueftp uses elsewhere. */
+    private static String message(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            return "unknown option " + unmatched.getUnmatched().get(0);
         }
-        return args[i];
+        if (e instanceof MissingParameterException missing) {
+            return ((OptionSpec) missing.getMissing().get(0)).longestName() + " needs a value";
+        }
+        if (e instanceof OverwrittenOptionException twice) {
+            return ((OptionSpec) twice.getOverwritten()).longestName() + " given twice";
+        }
+        return e.getMessage();
     }
 
     private static void fail(String message) {

@@ -5,7 +5,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +18,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,10 +38,18 @@ class LocalMainProcessIT {
     private record Started(Process process, String url) {
     }
 
+    private record Finished(int exitCode, String stdout, String stderr) {
+    }
+
+    private static List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                Path.of("target/trueftp-local.jar").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private Started start() throws Exception {
-        Path jar = Path.of("target/trueftp-local.jar").toAbsolutePath();
-        Process process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                jar.toString(), "--port", "0", "--data", data.toString(), "--quiet"))
+        Process process = new ProcessBuilder(command("--port", "0", "--data", data.toString(), "--quiet"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
@@ -43,6 +59,23 @@ class LocalMainProcessIT {
             }
         }
         throw new AssertionError("the local runtime exited without listening: " + process.waitFor());
+    }
+
+    /** Runs the local runtime with {@code args} until it exits by itself. */
+    private Finished runToExit(String... args) throws Exception {
+        Process process = new ProcessBuilder(command(args)).start();
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        String stdout = readAll(process.getInputStream());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        return new Finished(process.exitValue(), stdout, stderr.join());
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int stopWithSigterm(Process process) throws Exception {
@@ -80,6 +113,46 @@ class LocalMainProcessIT {
         assertThat(again.download("/ftp-users/" + user + "/files/download?path=/kept.txt", token).body())
                 .as("the same file after a restart").isEqualTo(content);
         stopWithSigterm(second.process());
+    }
+
+    @Test
+    void helpListsEachOptionAndStartsNothing() throws Exception {
+        Finished help = runToExit("--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stderr()).isEmpty();
+        assertThat(help.stdout()).startsWith("Usage: ./trueftp local [-h] [--quiet] [--data DIR] [--port N]")
+                .contains("gateway port (default: 3000; 0 picks a free one)", "data directory (default: .trueftp/local)",
+                        "log warnings and errors only", "AUTH_CACHE_TTL_SECONDS");
+        assertThat(Files.exists(data.resolve(LocalStackFile.NAME))).isFalse();
+    }
+
+    @Test
+    void wrongOptionsExitWithCode2AndTheReason() throws Exception {
+        Map<List<String>, String> reasons = Map.of(
+                List.of("--port", "65536"), "--port must be a number from 0 to 65535, got 65536",
+                List.of("--port", "http"), "--port must be a number from 0 to 65535, got http",
+                List.of("--verbose"), "unknown option --verbose (see ./trueftp local --help)",
+                List.of("--port"), "--port needs a value (see ./trueftp local --help)",
+                List.of("--quiet", "--quiet"), "--quiet given twice (see ./trueftp local --help)");
+        for (Map.Entry<List<String>, String> wrong : reasons.entrySet()) {
+            Finished finished = runToExit(wrong.getKey().toArray(String[]::new));
+            assertThat(finished.exitCode()).as(wrong.getKey().toString()).isEqualTo(2);
+            assertThat(finished.stderr()).isEqualTo("error: " + wrong.getValue() + System.lineSeparator());
+            assertThat(finished.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPortInUseIsNamedWithWhatToDo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Finished finished = runToExit("--port", String.valueOf(taken.getLocalPort()), "--data", data.toString());
+
+            assertThat(finished.exitCode()).isEqualTo(2);
+            assertThat(finished.stderr()).contains("error: port " + taken.getLocalPort()
+                    + " is in use: pick another with --port");
+            assertThat(finished.stdout()).doesNotContain("listening");
+        }
     }
 
     private static HttpResponse<String> get(String url, String token) throws Exception {
