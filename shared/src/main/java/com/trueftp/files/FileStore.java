@@ -1,6 +1,7 @@
 package com.trueftp.files;
 
 import com.trueftp.core.Config;
+import com.trueftp.core.ConflictException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -200,6 +201,7 @@ public class FileStore {
      * it is stopped half-way, and when two deletions race, each object's bytes are reported once).
      *
      * @return the bytes removed in all
+     * @throws ConflictException     when objects keep being replaced while they are deleted
      * @throws IllegalStateException when S3 refuses some of the keys (after reporting what it did delete)
      */
     public long deleteAll(String prefix, LongConsumer deleted) {
@@ -213,7 +215,7 @@ public class FileStore {
                 return total;
             }
             if (pass == MAX_DELETE_PASSES) {
-                throw new IllegalStateException("objects under " + prefix + " kept changing while they were deleted");
+                throw new ConflictException("files kept changing while they were deleted: try again");
             }
         }
     }

@@ -7,7 +7,6 @@ import com.trueftp.core.DomainException;
 import com.trueftp.core.InvalidInputException;
 import com.trueftp.core.NotAllowedException;
 import com.trueftp.core.NotFoundException;
-import com.trueftp.core.TooLargeException;
 import com.trueftp.core.UnavailableException;
 import com.trueftp.ratelimit.RateLimitExceededException;
 
@@ -22,7 +21,6 @@ final class ErrorAnswers {
             NotAllowedException.class, 403,
             NotFoundException.class, 404,
             ConflictException.class, 409,
-            TooLargeException.class, 413,
             RateLimitExceededException.class, 429,
             UnavailableException.class, 503);
 
@@ -37,15 +35,10 @@ final class ErrorAnswers {
         if (failure instanceof DomainException refusal) {
             return new ApiException(STATUS.get(refusal.getClass()), refusal.getMessage(), headers(refusal));
         }
-        if (Outages.isOutage(failure)) {
-            return unavailable();
+        if (Outages.isOutage(failure)) { // a dependency that is down, slow or throttling: try again shortly
+            return of(new UnavailableException());
         }
         return null;
-    }
-
-    /** A dependency that is down, slow or throttling: try again shortly. */
-    static ApiException unavailable() {
-        return of(new UnavailableException());
     }
 
     private static Map<String, String> headers(DomainException refusal) {
