@@ -37,6 +37,7 @@ public final class AdminCli {
     private String stack;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "show this help")
+    @SuppressWarnings("unused") // picocli reads it
     private boolean help;
 
     private AdminCli() {

@@ -14,7 +14,9 @@ final class ListKeys implements AdminCommand {
 
     @Override
     public Map<String, Object> run(AdminTarget target) {
-        target.accounts().find(account).orElseThrow(() -> AdminException.noSuchAccount(account));
+        if (target.accounts().find(account).isEmpty()) {
+            throw AdminException.noSuchAccount(account);
+        }
         Instant now = target.clock().instant();
         return Json.object("data", target.keys().listByAccount(account).stream().map(k -> KeyJson.of(k, now)).toList());
     }

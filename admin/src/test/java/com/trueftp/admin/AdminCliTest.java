@@ -4,19 +4,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.function.BiFunction;
 
 import static com.trueftp.admin.Outcome.NL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Command lines the admin CLI answers before it reaches any stack: wrong ones, and help. */
 class AdminCliTest {
-    private static final BiFunction<Path, String, AdminTarget> NO_TARGET = (data, stack) -> {
+    private static AdminTarget noTarget(Path data, String stack) {
         throw new AssertionError("a wrong command line or a help request reached the target");
-    };
+    }
 
     private static Outcome admin(String... args) {
-        return Outcome.of(NO_TARGET, args);
+        return Outcome.of(AdminCliTest::noTarget, args);
     }
 
     private static void assertWrongCommandLine(Outcome outcome, String message, String command) {

@@ -40,6 +40,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    @SuppressWarnings("unused") // picocli reads it
     private boolean help;
 
     @Option(names = "--cold-start", description = "Only (a), the cold starts: the same as --only cold-start.")

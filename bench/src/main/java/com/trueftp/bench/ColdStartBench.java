@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 final class ColdStartBench {
     static final int RUNS = 5;
     static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
     private static final Pattern PROBE_LINE =
             Pattern.compile(Pattern.quote(ColdStartProbe.RESULT_PREFIX) + "status=(\\d+) init_us=(\\d+) invoke_us=(\\d+)");
 

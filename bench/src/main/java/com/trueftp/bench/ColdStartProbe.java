@@ -60,8 +60,7 @@ public final class ColdStartProbe {
 
         @SuppressWarnings("unchecked")
         RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
-                (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
-                        Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+                Class.forName(handlerClass).asSubclass(RequestHandler.class).getDeclaredConstructor().newInstance();
         long created = System.nanoTime();
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         long answered = System.nanoTime();

@@ -31,8 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The default stack (no context beyond cdk.json), synthesized once for the class. */
 class TrueFtpStackTest {
-    private static final Set<String> DYNAMODB_WRITES = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems", "dynamodb:*");
     private static final Set<String> DYNAMODB_READS = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem",
             "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetRecords",
             "dynamodb:GetShardIterator", "dynamodb:Scan");

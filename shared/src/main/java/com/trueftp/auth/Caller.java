@@ -49,7 +49,7 @@ public record Caller(String accountId, String keyId, Set<Scope> scopes, Plan pla
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);
             String scopeList = text(context, SCOPES);
             if (!scopeList.isEmpty()) {
-                for (String s : scopeList.split(",")) {
+                for (String s : scopeList.split(",", -1)) {
                     scopes.add(Scope.parse(s).orElseThrow());
                 }
             }

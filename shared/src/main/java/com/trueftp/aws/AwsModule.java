@@ -29,7 +29,7 @@ import java.time.Duration;
 public final class AwsModule {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(3000);
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
     /** A call gives up after this, retries included: the authorizer (10 s) makes two in a row. */
     static final Duration CALL_TIMEOUT = Duration.ofMillis(4500);
 

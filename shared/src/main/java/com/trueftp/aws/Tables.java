@@ -1,8 +1,5 @@
 package com.trueftp.aws;
 
-import com.trueftp.aws.TableSpec.Index;
-import com.trueftp.aws.TableSpec.Key;
-
 import java.util.List;
 
 /** Every table of the stack. */
@@ -11,32 +8,32 @@ public final class Tables {
     }
 
     public static final TableSpec ACCOUNTS = new TableSpec("accounts", "ACCOUNTS_TABLE",
-            Key.string("id"), null, List.of(), null);
+            TableSpec.Key.string("id"), null, List.of(), null);
 
     /** Keyed by the token's SHA-256 so the authorizer needs one strongly consistent read. */
     public static final TableSpec API_KEYS = new TableSpec("api-keys", "API_KEYS_TABLE",
-            Key.string("token_hash"), null,
-            List.of(new Index(ApiKeysIndexes.BY_ACCOUNT, Key.string("account_id"), Key.string("id")),
-                    new Index(ApiKeysIndexes.BY_ID, Key.string("id"), null)),
+            TableSpec.Key.string("token_hash"), null,
+            List.of(new TableSpec.Index(ApiKeysIndexes.BY_ACCOUNT, TableSpec.Key.string("account_id"), TableSpec.Key.string("id")),
+                    new TableSpec.Index(ApiKeysIndexes.BY_ID, TableSpec.Key.string("id"), null)),
             null);
 
     /** One counter per key and clock hour; TTL removes it after the window. */
     public static final TableSpec RATE_LIMITS = new TableSpec("rate-limits", "RATE_LIMITS_TABLE",
-            Key.string("counter_id"), null, List.of(), "expires_at");
+            TableSpec.Key.string("counter_id"), null, List.of(), "expires_at");
 
     /**
      * FTP users of an account under one partition: {@code user#<id>} items (ids sort by creation time) and
      * one {@code username#<name>} item per user that keeps usernames unique within the account.
      */
     public static final TableSpec FTP_USERS = new TableSpec("ftp-users", "FTP_USERS_TABLE",
-            Key.string("account_id"), Key.string("sk"), List.of(), null);
+            TableSpec.Key.string("account_id"), TableSpec.Key.string("sk"), List.of(), null);
 
     /**
      * Events of an account by their number ({@code seq}, dense from 1), so that an offset is a key range.
      * TTL removes them after the retention time; readers never rely on that having happened.
      */
     public static final TableSpec EVENTS = new TableSpec("events", "EVENTS_TABLE",
-            Key.string("account_id"), Key.number("seq"), List.of(), "expires_at");
+            TableSpec.Key.string("account_id"), TableSpec.Key.number("seq"), List.of(), "expires_at");
 
     public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS);
 

@@ -323,7 +323,8 @@ public class FileStore {
     /** RFC 6266: a plain ASCII name for old clients and the exact name in UTF-8 for the rest. */
     static String attachment(String filename) {
         StringBuilder ascii = new StringBuilder();
-        for (char c : filename.toCharArray()) {
+        for (int i = 0; i < filename.length(); i++) {
+            char c = filename.charAt(i);
             ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%' ? c : '_');
         }
         String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A request that passed the pipeline's checks, with the caller it belongs to (null on a public route). */
+@SuppressWarnings("ArrayRecordComponent") // a request is read, never compared
 public record ApiRequest(Route route, Caller caller, Map<String, String> pathParameters,
                          Map<String, String> query, Map<String, String> headers, byte[] body, String requestId) {
 

@@ -29,7 +29,7 @@ public final class StackOutputs {
     /** "api-keys" becomes "ApiKeys", "ACCESS_DENIED" becomes "AccessDenied": stable output and construct ids. */
     public static String pascal(String id) {
         StringBuilder out = new StringBuilder();
-        for (String word : id.toLowerCase(Locale.ROOT).split("[-_]")) {
+        for (String word : id.toLowerCase(Locale.ROOT).split("[-_]", -1)) {
             out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
         }
         return out.toString();

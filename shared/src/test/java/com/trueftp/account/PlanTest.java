@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +17,7 @@ class PlanTest {
     void everyPlanParsesFromItsIdAndNothingElseParses() {
         for (Plan plan : Plan.values()) {
             assertThat(Plan.parse(plan.id())).contains(plan);
-            assertThat(Plan.parse(plan.id().toUpperCase())).isEmpty();
+            assertThat(Plan.parse(plan.id().toUpperCase(Locale.ROOT))).isEmpty();
         }
         assertThat(Plan.parse("enterprise")).isEmpty();
         assertThat(Plan.parse(null)).isEmpty();

@@ -18,6 +18,7 @@ class MultipartFormTest {
     }
 
     @Test
+    @SuppressWarnings("StringConcatToTextBlock") // a text block would turn the CRLFs multipart needs into LFs
     void readsEachFieldWithItsFileNameTypeAndExactBytes() {
         String body = "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
                 + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a b.bin\"\r\n"

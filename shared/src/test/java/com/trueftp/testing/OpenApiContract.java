@@ -45,7 +45,7 @@ public final class OpenApiContract {
     private final ObjectNode document;
     private final SchemaRegistry registry;
     /** Each schema object of the document and the key it has under {@link #INLINE}. */
-    private final Map<JsonNode, String> inlineKeys = new IdentityHashMap<>();
+    private final IdentityHashMap<JsonNode, String> inlineKeys = new IdentityHashMap<>();
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
     public OpenApiContract(Path yaml) throws IOException {
@@ -220,6 +220,7 @@ public final class OpenApiContract {
     }
 
     /** Registers every value of a "schema" field (outside components/schemas, which $refs reach anyway). */
+    @SuppressWarnings("ReferenceEquality") // the document's own components node, not an equal one elsewhere
     private void collectSchemas(JsonNode node, ObjectNode inline) {
         for (var entry : node.properties()) {
             JsonNode value = entry.getValue();

@@ -36,7 +36,7 @@ public final class Emulators implements AutoCloseable {
         try {
             dynalite = Dynalite.start(dynamoPort, dataDir == null ? null : dataDir.resolve("dynamodb"));
         } catch (IOException | RuntimeException e) {
-            s3.thenAccept(S3Emulator::close);
+            closeWhenStarted(s3);
             throw e;
         }
         try {
@@ -45,6 +45,12 @@ public final class Emulators implements AutoCloseable {
             dynalite.close();
             throw e;
         }
+    }
+
+    /** Nothing waits for this: the caller is already failing, and S3Mock stops once it has started. */
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private static void closeWhenStarted(CompletableFuture<S3Emulator> s3) {
+        s3.thenAccept(S3Emulator::close);
     }
 
     public String dynamoEndpoint() {

@@ -93,7 +93,7 @@ public final class LocalContext implements Context {
 
         @Override
         public void log(String message, LogLevel level) {
-            if (level.ordinal() < minimum.ordinal()) {
+            if (level.compareTo(minimum) < 0) { // LogLevel lists levels from the most to the least detailed
                 return;
             }
             System.err.println(Json.write(Json.object("timestamp", Instant.now().toString(), "level", level.name(),

@@ -20,6 +20,7 @@ import com.trueftp.stack.LambdaFunction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ public final class LocalGateway implements AutoCloseable {
         // Without TCP_NODELAY the JDK server sends headers and body as two segments and the body waits for
         // the client's delayed ACK: about 40 ms on every response. Read once, when the first server starts.
         System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService executor = Executors.newFixedThreadPool(32);
         LocalGateway gateway = new LocalGateway(server, executor, authCacheTtl, logLevel,
                 edgeThrottle ? new EdgeThrottle() : null);
@@ -237,7 +238,7 @@ public final class LocalGateway implements AutoCloseable {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return query;
         }
-        for (String pair : rawQuery.split("&")) {
+        for (String pair : rawQuery.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }
@@ -276,6 +277,7 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /** An HTTP answer, from a handler's response event or from the gateway itself. */
+    @SuppressWarnings("ArrayRecordComponent") // written out once, never compared
     record Answer(int status, Map<String, List<String>> headers, byte[] body) {
         static Answer error(int status, String message) {
             Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -36,6 +36,7 @@ public final class LocalMain {
     private boolean quiet;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    @SuppressWarnings("unused") // picocli reads it
     private boolean help;
 
     private LocalMain() {

@@ -84,7 +84,7 @@ final class ProxyEvents {
      * query, plus the fixed fields (a few kilobytes at most).
      */
     static long approximateSize(APIGatewayProxyRequestEvent event) {
-        long size = 4096 + (event.getBody() == null ? 0 : event.getBody().length());
+        long size = 4096L + (event.getBody() == null ? 0 : event.getBody().length());
         for (Map<String, String> map : List.of(orEmpty(event.getHeaders()), orEmpty(event.getQueryStringParameters()))) {
             for (Map.Entry<String, String> entry : map.entrySet()) {
                 size += 2L * (entry.getKey().length() + entry.getValue().length()); // single- and multi-value copies

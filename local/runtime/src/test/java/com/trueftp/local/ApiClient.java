@@ -123,7 +123,7 @@ final class ApiClient {
     private static Map<String, String> query(URI uri) {
         Map<String, String> query = new LinkedHashMap<>();
         if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
+            for (String pair : uri.getRawQuery().split("&", -1)) {
                 int eq = pair.indexOf('=');
                 query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                         eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));

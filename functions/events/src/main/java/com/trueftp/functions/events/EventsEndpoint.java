@@ -45,7 +45,7 @@ public class EventsEndpoint {
     }
 
     private static String ftpUserId(String value) {
-        if (value.isEmpty() || value.length() > MAX_ID_LENGTH || !value.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c) && c < 128)) {
+        if (value.isEmpty() || value.length() > MAX_ID_LENGTH || !value.chars().allMatch(c -> c == '_' || (Character.isLetterOrDigit(c) && c < 128))) {
             throw ApiException.badRequest("ftp_user_id must be an FTP user id such as ftp_0Abc…, got " + value);
         }
         return value;
