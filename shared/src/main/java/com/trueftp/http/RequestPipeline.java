@@ -26,9 +26,10 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * The one request path of every API function: caller, hourly rate limit (counted beside the rest),
- * route, account access, scope, body size, then the endpoint; every failure becomes {@code {"error": ...}} with its status. Unexpected exceptions
- * are logged with the request id and answered 500 without details; dependency outages answer 503.
+ * The one request path of every API function: caller, hourly rate limit (counted beside the rest), route,
+ * account access, scope, body size, then the endpoint; a public route skips caller and count. Every failure
+ * becomes {@code {"error": ...}} with its status ({@link ErrorAnswers}). Unexpected exceptions are logged with
+ * the request id and answered 500 without details; dependency outages answer 503.
  */
 public final class RequestPipeline {
     /** Threads for the rate-limit counter's write, which runs beside the request's own work. */
