@@ -2,6 +2,7 @@ package com.trueftp.files;
 
 import com.trueftp.core.Config;
 import com.trueftp.core.ConflictException;
+import com.trueftp.core.RandomIds;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -21,14 +22,11 @@ import javax.inject.Inject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +41,8 @@ public class FileStore {
     private static final Set<String> CHANGED_MEANWHILE = Set.of("PreconditionFailed", "ConditionalRequestConflict",
             "NoSuchKey");
     static final int MAX_DELETE_PASSES = 3;
+    /** User metadata naming the API call that wrote an object ({@code x-amz-meta-trueftp-write}). */
+    static final String WRITE_MARK = "trueftp-write";
     /** The largest object one PUT may create; larger ones go in parts. */
     public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
     /** S3's largest object. */
@@ -147,9 +147,10 @@ public class FileStore {
      * @return false, with nothing stored, when another writer changed the key first
      */
     public boolean put(String key, byte[] bytes, String contentType, String replacing) {
+        String write = RandomIds.newId("put"); // this call's own mark on the object it writes
         try {
             s3.putObject(b -> {
-                b.bucket(bucket).key(key).contentType(contentType);
+                b.bucket(bucket).key(key).contentType(contentType).metadata(Map.of(WRITE_MARK, write));
                 if (replacing == null) {
                     b.ifNoneMatch("*");
                 } else {
@@ -159,21 +160,25 @@ public class FileStore {
             return true;
         } catch (S3Exception e) {
             // 412: the condition was false; 409: a concurrent conditional write to the same key won;
-            // 404: the version to replace was deleted meanwhile. Unless the key now holds exactly our bytes:
-            // the SDK retried an attempt of ours that had landed, and the retry met our own write.
+            // 404: the version to replace was deleted meanwhile. Unless the object bears this call's mark: the SDK
+            // retried an attempt of ours that had landed, and the retry met our own write. Equal bytes prove
+            // nothing: another upload of the same bytes is another write, counted by its own request.
             if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
-                return head(key).map(ObjectInfo::etag).filter(etag -> etag.equals(etagOf(bytes))).isPresent();
+                return write.equals(markOf(key));
             }
             throw e;
         }
     }
 
-    /** The ETag S3 gives an object stored in one PUT with S3-managed encryption: its MD5, quoted. */
-    public static String etagOf(byte[] bytes) {
+    /** The mark of the write that stored the object at {@code key} (null: none, or no object). */
+    String markOf(String key) {
         try {
-            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 unavailable", e);
+            return s3.headObject(b -> b.bucket(bucket).key(key)).metadata().get(WRITE_MARK);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
         }
     }
 

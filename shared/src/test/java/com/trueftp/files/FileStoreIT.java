@@ -1,19 +1,33 @@
 package com.trueftp.files;
 
-import com.trueftp.files.FileStore;
+import com.trueftp.core.Config;
 import com.trueftp.testing.AwsUnderTest;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.RetryableException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conditional writes that keep the storage count exact: an upload replaces only what it measured.
- * (S3 applies them atomically; the S3 emulator checks them too, though not atomically under concurrency,
- * so this is proven step by step rather than by racing threads.)
+ * The conditional writes and deletes that keep the storage count exact: an upload replaces only what it
+ * measured, a deletion removes only what it listed (applied atomically per key, by S3 and by the emulators'
+ * S3 front alike).
  */
 class FileStoreIT {
     private final AwsUnderTest aws = AwsUnderTest.emulators();
@@ -39,11 +53,54 @@ class FileStoreIT {
     }
 
     @Test
-    void aRetriedWriteThatMeetsItsOwnBytesCountsAsStored() {
-        String key = "acc_test/ftp_test/retried-" + System.nanoTime();
+    void anotherWriteOfTheSameBytesIsNotTakenForOurs() {
+        String key = "acc_test/ftp_test/same-" + System.nanoTime();
         assertThat(store.put(key, bytes("same"), "text/plain", null)).isTrue();
-        assertThat(store.put(key, bytes("same"), "text/plain", null)).as("our attempt had landed").isTrue();
-        assertThat(store.put(key, bytes("other"), "text/plain", null)).as("someone else's").isFalse();
+        assertThat(store.put(key, bytes("same"), "text/plain", null)).as("equal bytes, someone else's write").isFalse();
+    }
+
+    @Test
+    void aRetriedAttemptThatMeetsItsOwnLandedWriteCountsAsStored() {
+        String key = "acc_test/ftp_test/retried-" + System.nanoTime();
+        AtomicInteger lostAnswers = new AtomicInteger();
+        ExecutionInterceptor loseFirstAnswer = new ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+                if (context.httpRequest().method() == SdkHttpMethod.PUT && lostAnswers.getAndIncrement() == 0) {
+                    throw RetryableException.create("the answer to a landed write was lost");
+                }
+            }
+        };
+        Config config = aws.config();
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(config.require(Config.S3_ENDPOINT)))
+                .region(Region.of(config.require(Config.REGION))).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(loseFirstAnswer)).build()) {
+            FileStore retrying = new FileStore(s3, aws.graph().presigner(), config);
+
+            assertThat(retrying.put(key, bytes("mine"), "text/plain", null)).isTrue();
+        }
+        assertThat(lostAnswers).as("the SDK retried").hasValueGreaterThan(1);
+        assertThat(store.head(key).orElseThrow().size()).isEqualTo(4);
+    }
+
+    @Test
+    void concurrentWritesForANewKeyStoreExactlyOne() throws Exception {
+        String key = "acc_test/ftp_test/contended-" + System.nanoTime();
+        ExecutorService threads = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<Boolean>> writes = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                writes.add(threads.submit(() -> store.put(key, bytes("same"), "text/plain", null)));
+            }
+            int stored = 0;
+            for (Future<Boolean> write : writes) {
+                stored += write.get() ? 1 : 0;
+            }
+            assertThat(stored).isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
@@ -72,11 +129,17 @@ class FileStoreIT {
     }
 
     @Test
-    void theEtagOfOnePutIsTheQuotedMd5() {
-        String key = "acc_test/ftp_test/etag-" + System.nanoTime();
-        store.put(key, bytes("hello"), "text/plain", null);
-        assertThat(store.head(key).orElseThrow().etag()).isEqualTo(FileStore.etagOf(bytes("hello")))
-                .isEqualTo("\"5d41402abc4b2a76b9719d911017c592\"");
+    void aFolderDeletionLeavesAnObjectReplacedSinceItWasListed() {
+        String prefix = "acc_test/ftp_test/listed-" + System.nanoTime() + "/";
+        store.put(prefix + "a", bytes("12345"), "text/plain", null);
+        String listed = store.head(prefix + "a").orElseThrow().etag();
+        aws.s3().deleteObjects(b -> b.bucket(aws.config().require(Config.FILES_BUCKET)).delete(d -> d.objects(
+                o -> o.key(prefix + "a").eTag("\"0123456789abcdef0123456789abcdef\""))));
+        assertThat(store.head(prefix + "a")).as("a stale ETag deletes nothing").isPresent();
+
+        var missing = aws.s3().deleteObjects(b -> b.bucket(aws.config().require(Config.FILES_BUCKET)).delete(d -> d
+                .objects(o -> o.key(prefix + "never").eTag(listed)))).errors();
+        assertThat(missing).extracting(e -> e.code()).containsExactly("NoSuchKey");
     }
 
     private static byte[] bytes(String s) {

@@ -14,6 +14,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import javax.inject.Singleton;
 
@@ -24,6 +25,8 @@ public interface TestGraph {
     DynamoDbClient dynamoDb();
 
     S3Client s3();
+
+    S3Presigner presigner();
 
     AccountRepository accounts();
 

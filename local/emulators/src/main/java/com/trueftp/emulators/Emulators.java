@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The AWS-API emulators, started together: dynalite (DynamoDB) and S3Mock (S3, with one bucket). They know
+ * The AWS-API emulators, started together: dynalite (DynamoDB) and S3Mock (S3, with one bucket) behind
+ * {@link S3Front}. They know
  * nothing of TrueFTP's tables or settings: whoever starts them provisions the tables and configures the handlers.
  */
 public final class Emulators implements AutoCloseable {
     private final Dynalite dynalite;
     private final S3Emulator s3;
+    private final S3Front s3Front;
 
-    private Emulators(Dynalite dynalite, S3Emulator s3) {
+    private Emulators(Dynalite dynalite, S3Emulator s3, S3Front s3Front) {
         this.dynalite = dynalite;
         this.s3 = s3;
+        this.s3Front = s3Front;
     }
 
     /**
@@ -39,10 +42,18 @@ public final class Emulators implements AutoCloseable {
             closeWhenStarted(s3);
             throw e;
         }
+        S3Emulator s3Emulator;
         try {
-            return new Emulators(dynalite, s3.join());
+            s3Emulator = s3.join();
         } catch (RuntimeException e) {
             dynalite.close();
+            throw e;
+        }
+        try {
+            return new Emulators(dynalite, s3Emulator, S3Front.start(s3Emulator.endpoint()));
+        } catch (IOException | RuntimeException e) {
+            dynalite.close();
+            s3Emulator.close();
             throw e;
         }
     }
@@ -57,8 +68,9 @@ public final class Emulators implements AutoCloseable {
         return dynalite.endpoint();
     }
 
+    /** The S3 endpoint every client uses: the front that makes the emulator's conditional requests atomic. */
     public String s3Endpoint() {
-        return s3.endpoint();
+        return s3Front.endpoint();
     }
 
     @Override
@@ -66,6 +78,7 @@ public final class Emulators implements AutoCloseable {
         try {
             dynalite.close();
         } finally {
+            s3Front.close();
             s3.close();
         }
     }
