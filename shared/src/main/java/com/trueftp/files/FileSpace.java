@@ -1,5 +1,6 @@
 package com.trueftp.files;
 
+import com.trueftp.core.RandomIds;
 import com.trueftp.ftpuser.FtpUser;
 
 /**
@@ -7,6 +8,8 @@ import com.trueftp.ftpuser.FtpUser;
  * from the authenticated caller and the user record, never from the path, so no path reaches another space.
  */
 public record FileSpace(String accountId, String ftpUserId) {
+    /** The length of every prefix: two ids of {@link RandomIds#newId} ({@code acc_…}, {@code ftp_…}) and two slashes. */
+    static final int PREFIX_BYTES = 2 * RandomIds.newId("acc").length() + 2;
 
     public static FileSpace of(FtpUser user) {
         return new FileSpace(user.accountId(), user.id());

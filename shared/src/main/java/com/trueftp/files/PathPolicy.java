@@ -7,10 +7,17 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The one rule for paths inside an FTP user's space: absolute ({@code /}, {@code /docs/}, {@code /docs/a.txt}),
- * at most 1,024 bytes, no empty, {@code .} or {@code ..} segments, no backslashes or control characters.
+ * at most {@value #MAX_BYTES} bytes, no empty, {@code .} or {@code ..} segments, no backslashes or control
+ * characters.
  */
 public final class PathPolicy {
-    public static final int MAX_BYTES = 1024;
+    /** S3's longest key, in bytes of UTF-8. */
+    static final int S3_KEY_BYTES = 1024;
+    /**
+     * The longest path: its key, the space's prefix followed by the path without its leading slash, must fit
+     * in S3's 1,024 bytes, or S3 refuses it.
+     */
+    public static final int MAX_BYTES = S3_KEY_BYTES - FileSpace.PREFIX_BYTES + 1;
     /**
      * The greatest code point (U+10FFFF, a noncharacter): refused in names, so a folder's key followed by it
      * sorts after everything inside the folder, which is where a listing continues past a sub-folder.
@@ -104,7 +111,9 @@ public final class PathPolicy {
 
     /** A folder path: valid, and ending with {@code /} (added if missing). */
     public static String folder(String path, String what) {
-        require(path, what);
-        return path.endsWith("/") ? path : path + "/";
+        if (path != null && !path.isEmpty() && !path.endsWith("/")) {
+            return require(path + "/", what); // measured as its key will be: with the slash
+        }
+        return require(path, what);
     }
 }

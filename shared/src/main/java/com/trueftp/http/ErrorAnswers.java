@@ -2,6 +2,7 @@ package com.trueftp.http;
 
 import com.trueftp.auth.UnauthenticatedException;
 import com.trueftp.aws.Outages;
+import com.trueftp.aws.Refusals;
 import com.trueftp.core.ConflictException;
 import com.trueftp.core.DomainException;
 import com.trueftp.core.InvalidInputException;
@@ -38,7 +39,17 @@ final class ErrorAnswers {
         if (Outages.isOutage(failure)) { // a dependency that is down, slow or throttling: try again shortly
             return of(new UnavailableException());
         }
-        return null;
+        return Refusals.of(failure).map(ErrorAnswers::of).orElse(null);
+    }
+
+    private static ApiException of(Refusals.Refusal refusal) {
+        String said = refusal.service() + " refused it (" + refusal.code() + ")";
+        return switch (refusal.kind()) {
+            case REQUEST -> new ApiException(400, "the request cannot be carried out: " + said);
+            case CHANGED -> of(new ConflictException("what the request changes changed meanwhile: " + said
+                    + "; try again"));
+            case OURS -> of(new UnavailableException());
+        };
     }
 
     private static Map<String, String> headers(DomainException refusal) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.trueftp.auth.Caller;
 import com.trueftp.aws.Outages;
+import com.trueftp.aws.Refusals;
 import com.trueftp.core.Json;
 import com.trueftp.ratelimit.RateLimit;
 import com.trueftp.ratelimit.RateLimiter;
@@ -100,6 +101,8 @@ public final class RequestPipeline {
                 answer = new ApiException(500, "internal error (request id " + requestId + ")");
             } else if (Outages.isOutage(e)) {
                 log(context, LogLevel.WARN, "dependency unavailable, request " + requestId + ": " + e);
+            } else if (Refusals.of(e).isPresent()) { // a refusal no check foresaw: a gap to close
+                log(context, LogLevel.WARN, "refused by a dependency, request " + requestId + ": " + stackTrace(e));
             }
             response = error(answer, requestId);
         }

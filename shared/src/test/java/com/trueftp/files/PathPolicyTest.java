@@ -1,9 +1,13 @@
 package com.trueftp.files;
 
 import com.trueftp.core.InvalidInputException;
+import com.trueftp.core.RandomIds;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,14 +39,29 @@ class PathPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1024, 1025})
-    void acceptsAtMost1024Bytes(int bytes) {
+    @ValueSource(ints = {975, 976})
+    void acceptsAtMost975Bytes(int bytes) {
         String path = "/" + "é".repeat((bytes - 1) / 2) + "x".repeat((bytes - 1) % 2);
         if (bytes <= PathPolicy.MAX_BYTES) {
             assertThat(PathPolicy.require(path, "path")).isEqualTo(path);
         } else {
-            assertThatThrownBy(() -> PathPolicy.require(path, "path")).hasMessage("path is longer than 1024 bytes");
+            assertThatThrownBy(() -> PathPolicy.require(path, "path")).hasMessage("path is longer than 975 bytes");
         }
+    }
+
+    @Test
+    void theLongestPathMakesAKeyOfExactlyS3sLongest() {
+        FileSpace space = new FileSpace(RandomIds.newId("acc"), RandomIds.newId("ftp"));
+        String longest = "/" + "x".repeat(PathPolicy.MAX_BYTES - 1);
+        assertThat(space.key(PathPolicy.require(longest, "path")).getBytes(StandardCharsets.UTF_8)).hasSize(1024);
+    }
+
+    @Test
+    void aFolderIsMeasuredWithItsTrailingSlash() {
+        String longest = "/" + "x".repeat(PathPolicy.MAX_BYTES - 1);
+        assertThatThrownBy(() -> PathPolicy.folder(longest, "path")).hasMessage("path is longer than 975 bytes");
+        String longestFolder = "/" + "x".repeat(PathPolicy.MAX_BYTES - 2) + "/";
+        assertThat(PathPolicy.folder(longestFolder, "path")).isEqualTo(longestFolder);
     }
 
     @ParameterizedTest

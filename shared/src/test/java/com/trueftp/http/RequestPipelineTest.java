@@ -7,12 +7,17 @@ import com.trueftp.account.Plan;
 import com.trueftp.auth.Caller;
 import com.trueftp.auth.Scope;
 import com.trueftp.core.Json;
+import com.trueftp.core.UnavailableException;
 import com.trueftp.ratelimit.RateLimit;
 import com.trueftp.ratelimit.RateLimitExceededException;
 import com.trueftp.ratelimit.RateLimiter;
 import com.trueftp.stack.LambdaFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -168,6 +173,25 @@ class RequestPipelineTest {
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(response.getHeaders()).containsKey("Retry-After");
         assertThat(error(response)).contains("temporarily unavailable");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "400, KeyTooLongError, 400, the request cannot be carried out: S3 refused it (KeyTooLongError)",
+            "412, PreconditionFailed, 409, what the request changes changed meanwhile: S3 refused it (PreconditionFailed); try again",
+            "403, AccessDenied, 503, '" + UnavailableException.MESSAGE + "'"})
+    void aRefusalNoCheckForesawIsAnsweredWithoutA500(int status, String code, int answered, String error) throws Exception {
+        endpoint = request -> {
+            throw S3Exception.builder().statusCode(status).message("User: arn:aws:sts::123456789012:assumed-role/x")
+                    .awsErrorDetails(AwsErrorDetails.builder().serviceName("S3").errorCode(code).build()).build();
+        };
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(answered);
+        assertThat(error(response)).isEqualTo(error);
+        assertThat(response.getBody()).doesNotContain("arn:aws");
+        if (answered == 503) {
+            assertThat(response.getHeaders()).containsKey("Retry-After");
+        }
     }
 
     @Test

@@ -256,11 +256,11 @@ abstract class FilesHandlerContract {
     }
 
     @Test
-    void pathsOver1024BytesAre400() throws Exception {
-        APIGatewayProxyResponseEvent answer = upload("/" + "a".repeat(1024), "x");
+    void pathsWhoseKeyWouldPassS3sLimitAre400() throws Exception {
+        APIGatewayProxyResponseEvent answer = upload("/" + "a".repeat(975), "x");
         assertThat(answer.getStatusCode()).isEqualTo(400);
-        assertThat((String) json(answer).get("error")).contains("1024 bytes");
-        assertThat(upload("/" + "a".repeat(1023), "x").getStatusCode()).isEqualTo(201);
+        assertThat((String) json(answer).get("error")).contains("975 bytes");
+        assertThat(upload("/" + "a".repeat(974), "x").getStatusCode()).as("the longest path").isEqualTo(201);
     }
 
     @Test
