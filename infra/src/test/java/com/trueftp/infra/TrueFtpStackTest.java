@@ -192,7 +192,7 @@ class TrueFtpStackTest {
         template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
                 "Name", "trueftp",
                 "EndpointConfiguration", Map.of("Types", List.of("REGIONAL")),
-                "BinaryMediaTypes", List.of("multipart/form-data", "application/octet-stream")));
+                "BinaryMediaTypes", List.of("multipart/form-data", "application/octet-stream", "application/json")));
         Map<String, Object> stage = properties(resources(template, "AWS::ApiGateway::Stage").values().iterator().next());
         assertThat(stage).containsEntry("StageName", "prod");
         assertThat(resources(template, "AWS::Logs::LogGroup"))

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 public final class ApiToken {
     public static final String PREFIX = "tftp_";
     private static final Pattern FORMAT = Pattern.compile("tftp_[A-Za-z0-9]{32}");
-    private static final Pattern BEARER = Pattern.compile("(?i)bearer[ \\t]+(\\S+)[ \\t]*");
+    /** Exactly the scheme (any case), one space and the token: nothing before, between or after. */
+    private static final Pattern BEARER = Pattern.compile("(?i:bearer) (tftp_[A-Za-z0-9]{32})");
 
     private ApiToken() {
     }
@@ -34,11 +35,8 @@ public final class ApiToken {
         if (header == null) {
             return Optional.empty();
         }
-        var m = BEARER.matcher(header.trim());
-        if (!m.matches() || !isWellFormed(m.group(1))) {
-            return Optional.empty();
-        }
-        return Optional.of(m.group(1));
+        var m = BEARER.matcher(header);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     public static String hash(String token) {

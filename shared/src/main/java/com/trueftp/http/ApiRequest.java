@@ -2,9 +2,9 @@ package com.trueftp.http;
 
 import com.trueftp.auth.Caller;
 import com.trueftp.core.Json;
+import com.trueftp.core.Text;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,8 +34,9 @@ public record ApiRequest(Route route, Caller caller, Map<String, String> pathPar
         if (body.length == 0) {
             throw ApiException.badRequest("request body is required: send a JSON object");
         }
+        String text = Text.utf8(body).orElseThrow(() -> ApiException.badRequest("request body is not valid UTF-8"));
         try {
-            return Json.readObject(new String(body, StandardCharsets.UTF_8));
+            return Json.readObject(text);
         } catch (IOException e) {
             throw ApiException.badRequest("request body is not a valid JSON object");
         }

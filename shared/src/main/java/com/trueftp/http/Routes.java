@@ -20,8 +20,12 @@ import java.util.TreeSet;
 public final class Routes {
     public static final String BASE_PATH = "/api/ext/v1";
 
-    /** Request bodies of these content types reach functions base64-encoded (API Gateway's binaryMediaTypes). */
-    public static final List<String> BINARY_MEDIA_TYPES = List.of("multipart/form-data", "application/octet-stream");
+    /**
+     * Request bodies of these content types reach functions base64-encoded (API Gateway's binaryMediaTypes):
+     * byte for byte, so that JSON with invalid UTF-8 is refused rather than read with replacement characters.
+     */
+    public static final List<String> BINARY_MEDIA_TYPES = List.of("multipart/form-data", "application/octet-stream",
+            "application/json");
 
     /**
      * The largest file uploaded through the API. Lambda takes at most 6 MB per request, and a multipart body

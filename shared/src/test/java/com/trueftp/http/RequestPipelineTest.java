@@ -142,6 +142,21 @@ class RequestPipelineTest {
     }
 
     @Test
+    void aJsonBodyThatIsNotValidUtf8Is400() throws Exception {
+        AtomicBoolean reached = new AtomicBoolean();
+        endpoint = request -> {
+            reached.set(request.jsonBody() != null);
+            return ApiResponse.ok(Json.object());
+        };
+        byte[] body = {'{', '"', 'p', '"', ':', '"', 'a', (byte) 0xFF, 'b', '"', '}'};
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader())
+                .withBody(Base64.getEncoder().encodeToString(body)).withIsBase64Encoded(true), null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(error(response)).isEqualTo("request body is not valid UTF-8");
+        assertThat(reached).isFalse();
+    }
+
+    @Test
     void base64BodyIsDecodedAndBadBase64Is400() throws Exception {
         endpoint = request -> ApiResponse.ok(Json.object("body", new String(request.body(), StandardCharsets.UTF_8)));
         APIGatewayProxyRequestEvent good = event("GET", "/api/ext/v1/account", reader())

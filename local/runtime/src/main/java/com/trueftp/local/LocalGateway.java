@@ -6,23 +6,35 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.trueftp.account.Plan;
 import com.trueftp.auth.Caller;
 import com.trueftp.core.Json;
+import com.trueftp.core.Text;
 import com.trueftp.functions.authorizer.AuthorizerHandler;
 import com.trueftp.http.Route;
 import com.trueftp.http.Routes;
 import com.trueftp.stack.GatewayResponse;
 import com.trueftp.stack.LambdaFunction;
 
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,17 +44,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A local stand-in for API Gateway: for each HTTP request it does what the deployed REST API does —
  * route by the route table, run the REQUEST authorizer (results cached per token for the configured
  * TTL), build the same REST v1 proxy event, invoke the route's handler and write its response.
  * Handlers are created through their public no-arg constructors on first use, as Lambda does.
- * The gateway's own answers use the JSON bodies that the stack's gateway responses define.
+ * The gateway's own answers use the JSON bodies that the stack's gateway responses define, and every other
+ * answer is JSON too: a request the HTTP server cannot parse (a bad request line, a malformed escape, a folded
+ * header, a control character) gets {@code {"error": ...}}, with header names written as the handlers set them.
  */
 public final class LocalGateway implements AutoCloseable {
     static final String STAGE = "local";
@@ -53,8 +66,8 @@ public final class LocalGateway implements AutoCloseable {
     /** Lambda's limit for a synchronous request: the whole proxy event, body base64-encoded if binary. */
     static final int MAX_LAMBDA_REQUEST_BYTES = 6 * 1024 * 1024;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
     private final Duration authCacheTtl;
     private final LogLevel logLevel;
     private final EdgeThrottle edgeThrottle;
@@ -64,10 +77,10 @@ public final class LocalGateway implements AutoCloseable {
     private record CachedPolicy(IamPolicyResponseV1 policy, Instant expires) {
     }
 
-    private LocalGateway(HttpServer server, ExecutorService executor, Duration authCacheTtl, LogLevel logLevel,
+    private LocalGateway(Server server, ServerConnector connector, Duration authCacheTtl, LogLevel logLevel,
                          EdgeThrottle edgeThrottle) {
         this.server = server;
-        this.executor = executor;
+        this.connector = connector;
         this.authCacheTtl = authCacheTtl;
         this.logLevel = logLevel;
         this.edgeThrottle = edgeThrottle;
@@ -81,56 +94,90 @@ public final class LocalGateway implements AutoCloseable {
      */
     public static LocalGateway start(int port, Duration authCacheTtl, LogLevel logLevel, boolean edgeThrottle)
             throws IOException {
-        // Without TCP_NODELAY the JDK server sends headers and body as two segments and the body waits for
-        // the client's delayed ACK: about 40 ms on every response. Read once, when the first server starts.
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-        ExecutorService executor = Executors.newFixedThreadPool(32);
-        LocalGateway gateway = new LocalGateway(server, executor, authCacheTtl, logLevel,
+        Server server = new Server(new QueuedThreadPool(32, 4));
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setHttpCompliance(HttpCompliance.RFC9110); // obsolete line folding is refused, not unfolded
+        http.setUriCompliance(UriCompliance.UNSAFE); // routes match the raw path: an escaped slash stays in its segment
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        LocalGateway gateway = new LocalGateway(server, connector, authCacheTtl, logLevel,
                 edgeThrottle ? new EdgeThrottle() : null);
-        server.createContext("/", gateway::serve);
-        server.setExecutor(executor);
-        server.start();
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                write(response, gateway.serve(request), callback);
+                return true;
+            }
+        });
+        server.setErrorHandler(new MalformedRequests());
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IOException("the local gateway did not start on port " + port + ": " + e.getMessage(), e);
+        }
         return gateway;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + Routes.BASE_PATH;
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Answer answer;
-            try {
-                answer = dispatch(exchange);
-            } catch (RuntimeException e) {
-                e.printStackTrace(); // a handler that throws is a bug: API Gateway answers 502 then
-                answer = Answer.error(502, "internal server error");
-            }
-            write(exchange, answer);
+    private Answer serve(Request request) {
+        try {
+            return dispatch(request);
+        } catch (RuntimeException e) {
+            e.printStackTrace(); // a handler that throws is a bug: API Gateway answers 502 then
+            return Answer.error(502, "internal server error");
         }
     }
 
-    private Answer dispatch(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
+    /** What the HTTP server refuses before a request reaches the gateway, answered in the API's JSON. */
+    private static final class MalformedRequests extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Object reason = request.getAttribute(ERROR_MESSAGE);
+            int status = response.getStatus() >= 400 && response.getStatus() < 500 ? response.getStatus() : 400;
+            response.getHeaders().clear();
+            LocalGateway.write(response, Answer.error(status, "malformed HTTP request" + (reason == null ? "" : ": " + reason)),
+                    callback);
+            return true;
+        }
+    }
+
+    private Answer dispatch(Request request) {
+        String method = request.getMethod();
         // Matched segment by segment on the raw path, so an encoded slash stays inside its segment.
-        String rawPath = exchange.getRequestURI().getRawPath();
-        String path = exchange.getRequestURI().getPath();
+        String rawPath = request.getHttpURI().getPath();
         Optional<Routes.Match> match = Routes.match(rawPath);
         if (match.isEmpty()) {
             return Answer.of(GatewayResponse.MISSING_AUTHENTICATION_TOKEN);
         }
-        byte[] body = readBody(exchange.getRequestBody());
+        String path = request.getHttpURI().getDecodedPath();
+        byte[] body;
+        try {
+            body = readBody(Content.Source.asInputStream(request));
+        } catch (IOException | RuntimeException e) { // the client stopped sending before its Content-Length
+            return Answer.error(400, "request body ended before its Content-Length");
+        }
         if (body == null) {
             return Answer.of(GatewayResponse.REQUEST_TOO_LARGE);
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-        Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
+        // One entry per header name whatever its case, as API Gateway merges them.
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
+        }
+        Map<String, List<String>> query = parseQuery(request.getHttpURI().getQuery());
+        if (query == null) {
+            return Answer.error(400, "the query string is not valid UTF-8 once its %-escapes are decoded");
+        }
 
         // Every method of a known resource reaches its function (ANY in the stack), which answers 405 itself.
         Route route = match.get().route(method).orElse(match.get().routes().get(0));
@@ -233,6 +280,7 @@ public final class LocalGateway implements AutoCloseable {
         return body.length > MAX_PAYLOAD_BYTES ? null : body;
     }
 
+    /** The query's parameters, or null when one of them is not UTF-8 once decoded. */
     static Map<String, List<String>> parseQuery(String rawQuery) {
         Map<String, List<String>> query = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -243,19 +291,34 @@ public final class LocalGateway implements AutoCloseable {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            Optional<String> name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            Optional<String> value = eq < 0 ? Optional.of("") : decode(pair.substring(eq + 1));
+            if (name.isEmpty() || value.isEmpty()) {
+                return null;
+            }
+            query.computeIfAbsent(name.get(), k -> new ArrayList<>()).add(value.get());
         }
         return query;
     }
 
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return s; // API Gateway passes undecodable escapes through as they are
+    /**
+     * A query part with its %-escapes and {@code +} decoded, empty when the bytes are not UTF-8 (never replaced
+     * by U+FFFD). An escape that is not one (such as {@code %zz}) stays as it is, as API Gateway passes it.
+     */
+    private static Optional<String> decode(String part) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] raw = part.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            int high = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
+            int low = high < 0 ? -1 : Character.digit(raw[i + 2], 16);
+            if (low >= 0) {
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else {
+                bytes.write(raw[i] == '+' ? ' ' : raw[i]);
+            }
         }
+        return Text.utf8(bytes.toByteArray());
     }
 
     private static String last(Map<String, List<String>> headers, String name) {
@@ -264,16 +327,11 @@ public final class LocalGateway implements AutoCloseable {
                 .findFirst().orElse(null);
     }
 
-    private static void write(HttpExchange exchange, Answer answer) throws IOException {
-        answer.headers().forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
-        byte[] body = answer.body();
-        boolean empty = body.length == 0;
-        exchange.sendResponseHeaders(answer.status(), empty ? -1 : body.length);
-        if (!empty) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    /** Header names go out exactly as the handler set them ({@code X-RateLimit-Limit}). */
+    private static void write(Response response, Answer answer, Callback callback) {
+        response.setStatus(answer.status());
+        answer.headers().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
     }
 
     /** An HTTP answer, from a handler's response event or from the gateway itself. */
@@ -313,7 +371,10 @@ public final class LocalGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the local gateway did not stop", e);
+        }
     }
 }
