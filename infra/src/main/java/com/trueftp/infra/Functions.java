@@ -1,8 +1,10 @@
 package com.trueftp.infra;
 
+import com.trueftp.account.AccountRepository;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
+import com.trueftp.events.EventLog;
 import com.trueftp.stack.LambdaFunction;
 import com.trueftp.stack.StackOutputs;
 import software.amazon.awscdk.Duration;
@@ -84,14 +86,19 @@ final class Functions {
     private Function createFtpUsersFunction() {
         // Deleting a user deletes its files, 1,000 per call: room up to API Gateway's 29 s.
         Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
-                Tables.RATE_LIMITS, Tables.EVENTS);
+                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS);
         // Users and their username items; transactions need the item actions of each table they touch.
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem");
-        // The account's user count and event number (UpdateItem in the transactions), reads of both (GetItem).
-        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        // Reads of the account; of its attributes, only the user count, the storage count (a deleted user's
+        // files) and the event number.
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
+        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.FTP_USERS_USED,
+                AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER);
         // Each change appends its event in the same transaction.
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        // A deleted user's upload URLs are settled first.
+        allow(fn, Tables.UPLOAD_URLS, "dynamodb:Query", "dynamodb:DeleteItem");
         // Deleting a user deletes its files; a deletion conditional on the version listed needs GetObject too.
         usesFiles(fn);
         fn.addToRolePolicy(PolicyStatement.Builder.create()
@@ -105,8 +112,10 @@ final class Functions {
     private Function createEventsFunction() {
         Function fn = function(LambdaFunction.EVENTS, Duration.seconds(15), Tables.EVENTS, Tables.ACCOUNTS,
                 Tables.RATE_LIMITS);
-        // Pages, and the retention watermark kept in each account's partition of the events table.
-        allow(fn, Tables.EVENTS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem");
+        // Pages, and the retention watermark kept in each account's partition of the events table: the one
+        // attribute it may write there, so that no event can be rewritten.
+        allow(fn, Tables.EVENTS, "dynamodb:GetItem", "dynamodb:Query");
+        updateOnly(fn, Tables.EVENTS, "account_id", "seq", EventLog.RETAINED_FROM);
         // The latest event number only: this function never writes accounts.
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
         countsRequests(fn);
@@ -116,7 +125,7 @@ final class Functions {
     private Function createFilesFunction() {
         // Folder deletes take one list and one delete call per 1,000 objects: room up to API Gateway's 29 s.
         Function fn = function(LambdaFunction.FILES, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
-                Tables.RATE_LIMITS, Tables.EVENTS);
+                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS);
         usesFiles(fn);
         // HeadObject and the presigned GET need GetObject; PUT and multipart uploads (presigned too) PutObject;
         // the presigned abort of a multipart upload AbortMultipartUpload.
@@ -127,10 +136,12 @@ final class Functions {
         fn.addEnvironment(Config.CURSOR_SECRET, files.cursorSecret().getSecretValue().unsafeUnwrap());
         fn.addEnvironment(Config.DOWNLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_DOWNLOAD_URL_TTL.toSeconds()));
         fn.addEnvironment(Config.UPLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_UPLOAD_URL_TTL.toSeconds()));
-        // The user (GetItem) and the records of its upload URLs (PutItem, Query, DeleteItem to settle them).
-        allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem");
-        // The storage counter (UpdateItem, alone or in an event's transaction) and the event number (GetItem).
-        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        // The user, read only; the records of its upload URLs (PutItem, Query, DeleteItem to settle them).
+        allow(fn, Tables.FTP_USERS, "dynamodb:GetItem");
+        allow(fn, Tables.UPLOAD_URLS, "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem");
+        // Reads of the account; of its attributes, only the storage count and the event number.
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
+        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER);
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
         countsRequests(fn);
         return fn;
@@ -184,6 +195,22 @@ final class Functions {
         fn.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of(actions))
                 .resources(List.of(database.table(spec).getTableArn()))
+                .build());
+    }
+
+    /**
+     * UpdateItem (alone or in a transaction) that may touch only these top-level attributes, the item's key
+     * among them, and return no others.
+     */
+    private void updateOnly(Function fn, TableSpec spec, String... attributes) {
+        Map<String, Object> condition = new TreeMap<>();
+        condition.put("ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of(attributes)));
+        condition.put("StringEqualsIfExists", Map.of("dynamodb:ReturnValues", List.of("NONE", "UPDATED_OLD",
+                "UPDATED_NEW")));
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:UpdateItem"))
+                .resources(List.of(database.table(spec).getTableArn()))
+                .conditions(condition)
                 .build());
     }
 

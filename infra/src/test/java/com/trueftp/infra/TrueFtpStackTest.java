@@ -12,6 +12,8 @@ import com.trueftp.stack.LambdaFunction;
 import com.trueftp.stack.StackOutputs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -133,7 +135,8 @@ class TrueFtpStackTest {
                 .isEqualTo(tableNames(Tables.API_KEYS, Tables.ACCOUNTS));
         assertThat(tableVariables(LambdaFunction.ACCOUNT)).isEqualTo(tableNames(Tables.ACCOUNTS, Tables.RATE_LIMITS));
         assertThat(tableVariables(LambdaFunction.FTP_USERS))
-                .isEqualTo(tableNames(Tables.FTP_USERS, Tables.ACCOUNTS, Tables.RATE_LIMITS, Tables.EVENTS));
+                .isEqualTo(tableNames(Tables.FTP_USERS, Tables.ACCOUNTS, Tables.RATE_LIMITS, Tables.EVENTS,
+                        Tables.UPLOAD_URLS));
         assertThat(tableVariables(LambdaFunction.EVENTS))
                 .isEqualTo(tableNames(Tables.EVENTS, Tables.ACCOUNTS, Tables.RATE_LIMITS));
     }
@@ -246,6 +249,7 @@ class TrueFtpStackTest {
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
+                tableId(Tables.UPLOAD_URLS), Set.of("dynamodb:Query", "dynamodb:DeleteItem"),
                 // Deleting a user deletes its files: list them, delete them (conditional deletes need GetObject).
                 bucket, Set.of("s3:ListBucket"),
                 bucket + "/*", Set.of("s3:GetObject", "s3:DeleteObject")));
@@ -255,8 +259,8 @@ class TrueFtpStackTest {
     void filesFunctionReachesObjectsOfTheFilesBucketAndTheCountersItKeeps() {
         String bucket = bucketId();
         assertThat(permissions(LambdaFunction.FILES)).isEqualTo(Map.of(
-                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
-                        "dynamodb:DeleteItem"),
+                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem"),
+                tableId(Tables.UPLOAD_URLS), Set.of("dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"),
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
@@ -269,6 +273,39 @@ class TrueFtpStackTest {
         // The cursor key is resolved from Secrets Manager at deploy time: never a literal in the template.
         assertThat(Json.write(variables.get(Config.CURSOR_SECRET))).contains("{{resolve:secretsmanager:")
                 .contains(template.getResourceId("AWS::SecretsManager::Secret"));
+    }
+
+    /** What each function may change in a table it shares: only the attributes it owns, never the rest. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "FILES     | accounts | id, storage_bytes_used, event_seq",
+            "FTP_USERS | accounts | id, ftp_users_used, storage_bytes_used, event_seq",
+            "EVENTS    | events   | account_id, seq, events_from"})
+    void aFunctionUpdatesOnlyTheAttributesItOwns(LambdaFunction f, String table, String attributes) {
+        TableSpec spec = Tables.ALL.stream().filter(t -> t.id().equals(table)).findFirst().orElseThrow();
+        List<Map<String, Object>> updates = statements(f).stream()
+                .filter(st -> actions(List.of(st)).contains("dynamodb:UpdateItem"))
+                .filter(st -> resourceIds(List.of(st)).contains(tableId(spec))).toList();
+
+        assertThat(updates).hasSize(1);
+        assertThat(actions(updates)).containsOnly("dynamodb:UpdateItem");
+        assertThat(updates.get(0).get("Condition")).isEqualTo(Map.of(
+                "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of(attributes.split(", ", -1))),
+                "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", List.of("NONE", "UPDATED_OLD", "UPDATED_NEW"))));
+    }
+
+    @Test
+    void noFunctionWritesAnotherFunctionsTableUnconditionally() {
+        // The files function reads FTP users and never writes them (it could overwrite password hashes).
+        assertThat(permissions(LambdaFunction.FILES).get(tableId(Tables.FTP_USERS))).containsOnly("dynamodb:GetItem");
+        for (LambdaFunction f : List.of(LambdaFunction.FILES, LambdaFunction.FTP_USERS)) {
+            for (Map<String, Object> statement : statements(f)) {
+                if (resourceIds(List.of(statement)).contains(tableId(Tables.ACCOUNTS))
+                        && actions(List.of(statement)).contains("dynamodb:UpdateItem")) {
+                    assertThat(statement).as(f.id()).containsKey("Condition");
+                }
+            }
+        }
     }
 
     @Test

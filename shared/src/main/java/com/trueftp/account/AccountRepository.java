@@ -25,6 +25,10 @@ import static com.trueftp.aws.Attributes.s;
 
 /** Accounts in DynamoDB, one item per account keyed by id. */
 public class AccountRepository {
+    /** The counters that functions other than the admin CLI change: each function's role is limited to its own. */
+    public static final String ID = "id";
+    public static final String STORAGE_USED = "storage_bytes_used";
+    public static final String FTP_USERS_USED = "ftp_users_used";
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;

@@ -35,7 +35,14 @@ public final class Tables {
     public static final TableSpec EVENTS = new TableSpec("events", "EVENTS_TABLE",
             TableSpec.Key.string("account_id"), TableSpec.Key.number("seq"), List.of(), "expires_at");
 
-    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS);
+    /**
+     * The upload URLs not yet settled, under their account: {@code upload#<ftp user id>#<expiry>#<id>} items. A
+     * table of their own, so that the files function, which writes them, cannot write FTP users.
+     */
+    public static final TableSpec UPLOAD_URLS = new TableSpec("upload-urls", "UPLOAD_URLS_TABLE",
+            TableSpec.Key.string("account_id"), TableSpec.Key.string("sk"), List.of(), null);
+
+    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS, UPLOAD_URLS);
 
     public static final class ApiKeysIndexes {
         public static final String BY_ACCOUNT = "by-account";

@@ -49,6 +49,10 @@ public class EventLog {
     static final int MAX_FILTERED_READ = 100_000;
     /** The item of an account's partition that keeps the retention watermark; events are numbered from 1. */
     static final long META_SEQ = 0;
+    /** The account's attribute holding the number of its latest event. */
+    public static final String EVENT_NUMBER = "event_seq";
+    /** The attribute of an account's item {@code seq = 0} in the events table: the first event still retained. */
+    public static final String RETAINED_FROM = "events_from";
 
     private final DynamoDbClient dynamo;
     private final String events;
@@ -219,7 +223,7 @@ public class EventLog {
         Instant cutoff = retentionCutoff();
         Map<String, AttributeValue> meta = dynamo.getItem(b -> b.tableName(events).consistentRead(true)
                 .key(key(accountId, META_SEQ))).item();
-        long hint = meta == null || meta.isEmpty() ? 1 : Long.parseLong(meta.get("events_from").n());
+        long hint = meta == null || meta.isEmpty() ? 1 : Long.parseLong(meta.get(RETAINED_FROM).n());
         if (hint > latest || visible(accountId, hint, cutoff)) {
             return Math.min(hint, latest + 1);
         }
@@ -243,8 +247,8 @@ public class EventLog {
         long first = low;
         try {
             dynamo.updateItem(b -> b.tableName(events).key(key(accountId, META_SEQ))
-                    .updateExpression("SET events_from = :first")
-                    .conditionExpression("attribute_not_exists(events_from) OR events_from < :first")
+                    .updateExpression("SET " + RETAINED_FROM + " = :first")
+                    .conditionExpression("attribute_not_exists(" + RETAINED_FROM + ") OR " + RETAINED_FROM + " < :first")
                     .expressionAttributeValues(Map.of(":first", n(first))));
         } catch (ConditionalCheckFailedException movedFurther) {
             // another reader saved a later one
@@ -269,8 +273,8 @@ public class EventLog {
 
     private long latest(String accountId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(accounts).consistentRead(true)
-                .key(Map.of("id", s(accountId))).projectionExpression("event_seq")).item();
-        return item == null ? 0 : number(item, "event_seq");
+                .key(Map.of("id", s(accountId))).projectionExpression(EVENT_NUMBER)).item();
+        return item == null ? 0 : number(item, EVENT_NUMBER);
     }
 
     private TransactWriteItem accountUpdate(String accountId, long latest, AccountChange change) {

@@ -28,8 +28,8 @@ import static com.trueftp.aws.Attributes.s;
  * (a URL must not buy quota) and leaves a record; once the URL has expired, the user's next files request
  * settles it: the object is measured, the count corrected to what landed (the reservation given back if
  * nothing did) and a {@code file.uploaded} event recorded for what landed. A change through the API to the
- * path, and the user's deletion, settle its records first, expired or not. Records live beside the user in
- * the FTP-users table, sorted by expiry.
+ * path, and the user's deletion, settle its records first, expired or not. Records live in their own table,
+ * under the account and then the user, sorted by expiry.
  */
 public class PendingUploads {
     private static final String PREFIX = "upload#";
@@ -47,7 +47,7 @@ public class PendingUploads {
     public PendingUploads(DynamoDbClient dynamo, Config config, FileStore store, AccountRepository accounts,
                           EventLog events, Clock clock) {
         this.dynamo = dynamo;
-        this.table = config.require(Tables.FTP_USERS.nameVariable());
+        this.table = config.require(Tables.UPLOAD_URLS.nameVariable());
         this.store = store;
         this.accounts = accounts;
         this.events = events;

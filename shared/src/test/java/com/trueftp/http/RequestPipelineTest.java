@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.nio.charset.StandardCharsets;
@@ -194,7 +195,8 @@ class RequestPipelineTest {
     @CsvSource({
             "400, KeyTooLongError, 400, the request cannot be carried out: S3 refused it (KeyTooLongError)",
             "412, PreconditionFailed, 409, what the request changes changed meanwhile: S3 refused it (PreconditionFailed); try again",
-            "403, AccessDenied, 503, '" + UnavailableException.MESSAGE + "'"})
+            "403, AccessDenied, 503, '" + UnavailableException.MESSAGE + "'",
+            "404, NoSuchBucket, 503, '" + UnavailableException.MESSAGE + "'"})
     void aRefusalNoCheckForesawIsAnsweredWithoutA500(int status, String code, int answered, String error) throws Exception {
         endpoint = request -> {
             throw S3Exception.builder().statusCode(status).message("User: arn:aws:sts::123456789012:assumed-role/x")
@@ -207,6 +209,21 @@ class RequestPipelineTest {
         if (answered == 503) {
             assertThat(response.getHeaders()).containsKey("Retry-After");
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "ValidationException, 400, 'the request cannot be carried out: DynamoDb refused it (ValidationException)'",
+            "ResourceNotFoundException, 503, '" + UnavailableException.MESSAGE + "'",
+            "AccessDeniedException, 503, '" + UnavailableException.MESSAGE + "'"})
+    void dynamoDbsFourHundredsAreToldApartByTheirCode(String code, int answered, String error) throws Exception {
+        endpoint = request -> {
+            throw DynamoDbException.builder().statusCode(400).message("arn:aws:dynamodb:us-east-1:123456789012:table/x")
+                    .awsErrorDetails(AwsErrorDetails.builder().serviceName("DynamoDb").errorCode(code).build()).build();
+        };
+        APIGatewayProxyResponseEvent response = pipeline.handle(event("GET", "/api/ext/v1/account", reader()), null);
+        assertThat(response.getStatusCode()).isEqualTo(answered);
+        assertThat(error(response)).isEqualTo(error);
     }
 
     @Test
