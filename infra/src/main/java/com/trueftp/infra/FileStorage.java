@@ -43,7 +43,7 @@ final class FileStorage {
                 .enforceSsl(true)
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("AbortIncompleteUploads")
-                        .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                        .abortIncompleteMultipartUploadAfter(Duration.days(1))
                         .build()))
                 // Customer data: deleting the stack must not delete it.
                 .removalPolicy(RemovalPolicy.RETAIN)

@@ -99,10 +99,11 @@ final class Functions {
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
         // A deleted user's upload URLs are settled first.
         allow(fn, Tables.UPLOAD_URLS, "dynamodb:Query", "dynamodb:DeleteItem");
-        // Deleting a user deletes its files; a deletion conditional on the version listed needs GetObject too.
+        // Deleting a user deletes its files (a deletion conditional on the version listed needs GetObject too)
+        // and aborts its unfinished multipart uploads.
         usesFiles(fn);
         fn.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("s3:GetObject", "s3:DeleteObject"))
+                .actions(List.of("s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
                 .resources(List.of(files.bucket().arnForObjects("*")))
                 .build());
         countsRequests(fn);
@@ -128,7 +129,7 @@ final class Functions {
                 Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS);
         usesFiles(fn);
         // HeadObject and the presigned GET need GetObject; PUT and multipart uploads (presigned too) PutObject;
-        // the presigned abort of a multipart upload AbortMultipartUpload.
+        // aborting a multipart upload (presigned, or once its URLs expired) AbortMultipartUpload.
         fn.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
                 .resources(List.of(files.bucket().arnForObjects("*")))

@@ -252,7 +252,7 @@ class TrueFtpStackTest {
                 tableId(Tables.UPLOAD_URLS), Set.of("dynamodb:Query", "dynamodb:DeleteItem"),
                 // Deleting a user deletes its files: list them, delete them (conditional deletes need GetObject).
                 bucket, Set.of("s3:ListBucket"),
-                bucket + "/*", Set.of("s3:GetObject", "s3:DeleteObject")));
+                bucket + "/*", Set.of("s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload")));
     }
 
     @Test
@@ -316,7 +316,9 @@ class TrueFtpStackTest {
         assertThat(props.get("PublicAccessBlockConfiguration")).isEqualTo(Map.of("BlockPublicAcls", true,
                 "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true));
         assertThat(Json.write(props.get("BucketEncryption"))).contains("AES256");
-        assertThat(Json.write(props.get("LifecycleConfiguration"))).contains("\"AbortIncompleteMultipartUpload\"");
+        // A backstop: the API aborts an upload-URL's unfinished multipart upload once its URLs expire.
+        assertThat(Json.write(props.get("LifecycleConfiguration")))
+                .contains("\"AbortIncompleteMultipartUpload\":{\"DaysAfterInitiation\":1}");
         String policy = Json.write(resources(template, "AWS::S3::BucketPolicy").values());
         assertThat(policy).contains("\"aws:SecureTransport\":\"false\"").contains("\"Effect\":\"Deny\"");
         template.hasOutput(StackOutputs.FILES_BUCKET, Map.of("Value", Map.of("Ref", bucketId())));

@@ -153,16 +153,19 @@ public class FileSpaces {
             String key = space.key(path);
             UploadUrls urls;
             Instant expires;
+            String multipartUploadId = null;
             if (size > FileStore.MAX_SINGLE_PUT_BYTES) {
                 FileStore.MultipartUpload upload = store.presignMultipart(key, size, uploadTtl); // one S3 call
                 urls = new MultipartUpload(upload, size);
                 expires = upload.expires();
+                multipartUploadId = upload.uploadId();
             } else {
                 FileStore.Upload upload = store.presignPut(key, size, uploadTtl);
                 urls = new SingleUpload(upload, size);
                 expires = upload.expires();
             }
-            uploads.record(user, path, Math.max(placement.growth(), 0), placement.replaced(), expires);
+            uploads.record(user, path, Math.max(placement.growth(), 0), placement.replaced(), multipartUploadId,
+                    expires);
             return urls;
         } catch (RuntimeException e) { // nothing issued, or nothing to settle it by: give the reservation back
             accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));

@@ -320,6 +320,17 @@ public class FileStore {
         return new MultipartUpload(uploadId, partSize, parts, complete, abort, expires);
     }
 
+    /** Aborts the multipart upload, its parts deleted; one already completed or aborted is left as it is. */
+    public void abortMultipart(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) { // NoSuchUpload: completed or aborted already
+                throw e;
+            }
+        }
+    }
+
     private static long ceilToMiB(long bytes) {
         long mib = 1024L * 1024;
         return (bytes + mib - 1) / mib * mib;

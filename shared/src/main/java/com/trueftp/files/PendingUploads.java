@@ -26,8 +26,8 @@ import static com.trueftp.aws.Attributes.s;
 /**
  * Uploads through presigned URLs, which the API does not see land. Issuing a URL counts its size at once
  * (a URL must not buy quota) and leaves a record; once the URL has expired, the user's next files request
- * settles it: the object is measured, the count corrected to what landed (the reservation given back if
- * nothing did) and a {@code file.uploaded} event recorded for what landed. A change through the API to the
+ * settles it: an unfinished multipart upload is aborted, the object is measured, the count corrected to what
+ * landed (the reservation given back if nothing did) and a {@code file.uploaded} event recorded for what landed. A change through the API to the
  * path, and the user's deletion, settle its records first, expired or not. Records live in their own table,
  * under the account and then the user, sorted by expiry.
  */
@@ -55,11 +55,12 @@ public class PendingUploads {
     }
 
     /**
-     * @param reserved the bytes already counted for it
-     * @param replaced the file the upload would replace, as measured when the URL was issued
+     * @param reserved          the bytes already counted for it
+     * @param replaced          the file the upload would replace, as measured when the URL was issued
+     * @param multipartUploadId the multipart upload the URLs belong to (null: a single PUT)
      */
     public void record(FtpUser user, String path, long reserved, Optional<FileStore.ObjectInfo> replaced,
-                       Instant expires) {
+                       String multipartUploadId, Instant expires) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("account_id", s(user.accountId()));
         item.put("sk", s(prefix(user) + millis(expires) + "#" + RandomIds.newId("up")));
@@ -67,6 +68,9 @@ public class PendingUploads {
         item.put("reserved", n(reserved));
         item.put("replaced_size", n(replaced.map(FileStore.ObjectInfo::size).orElse(0L)));
         replaced.ifPresent(r -> item.put("replaced_etag", s(r.etag())));
+        if (multipartUploadId != null) {
+            item.put("upload_id", s(multipartUploadId));
+        }
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
@@ -109,10 +113,16 @@ public class PendingUploads {
             return;
         }
         String path = item.get("path").s();
+        String key = FileSpace.of(user).key(path);
         long reserved = Long.parseLong(item.get("reserved").n());
         long replacedSize = Long.parseLong(item.get("replaced_size").n());
         AttributeValue replacedEtag = item.get("replaced_etag");
-        Optional<FileStore.ObjectInfo> now = store.head(FileSpace.of(user).key(path));
+        if (item.containsKey("upload_id")) {
+            // Unfinished, its parts would be stored (and billed) until the bucket's lifecycle rule, uncounted;
+            // finished later, its file would land uncounted. Once aborted, what stands now is all that lands.
+            store.abortMultipart(key, item.get("upload_id").s());
+        }
+        Optional<FileStore.ObjectInfo> now = store.head(key);
         boolean landed = now.isPresent() && (replacedEtag == null || !replacedEtag.s().equals(now.get().etag()));
         if (!landed) {
             accounts.releaseStorage(user.accountId(), reserved);

@@ -22,11 +22,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -136,40 +143,81 @@ final class S3Front implements AutoCloseable {
     }
 
     /**
-     * {@code DeleteObjects}, one object at a time under its key's lock, as S3 answers it: each object deleted
-     * or refused on its own ({@code Quiet} leaves out the deleted ones).
+     * {@code DeleteObjects} as S3 answers it: each object deleted or refused on its own ({@code Quiet} leaves out
+     * the deleted ones). Every key is held, in key order, while its ETag is checked and the objects that pass
+     * are deleted, in one call to the emulator.
      */
     private void deleteObjects(HttpExchange exchange, S3Call call) throws IOException, InterruptedException {
         Document request = parse(exchange.getRequestBody().readAllBytes());
         boolean quiet = "true".equals(text(request.getDocumentElement(), "Quiet"));
-        StringBuilder result = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult xmlns=\"")
-                .append(S3_XMLNS).append("\">");
+        Map<String, String> expected = new LinkedHashMap<>(); // key within the bucket → ETag (null: none)
         NodeList objects = request.getDocumentElement().getElementsByTagNameNS("*", "Object");
         for (int i = 0; i < objects.getLength(); i++) {
             Element object = (Element) objects.item(i);
-            String key = call.bucket() + "/" + text(object, "Key");
-            String expected = text(object, "ETag");
-            Optional<String> refusal;
-            try (KeyLocks.Held held = locks.hold(key)) {
-                refusal = expected == null ? Optional.empty() : mismatch(expected, etagOf(key));
-                if (refusal.isEmpty()) {
-                    int status = client.send(HttpRequest.newBuilder(objectUri(key)).DELETE().build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode();
-                    if (status != 204 && status != 200) {
-                        refusal = Optional.of("InternalError");
-                    }
+            expected.put(text(object, "Key"), text(object, "ETag"));
+        }
+        Map<String, String> refused = new LinkedHashMap<>();
+        List<KeyLocks.Held> held = new ArrayList<>();
+        try {
+            for (String key : new TreeSet<>(expected.keySet())) {
+                held.add(locks.hold(call.bucket() + "/" + key));
+            }
+            for (Map.Entry<String, String> object : expected.entrySet()) {
+                if (object.getValue() != null) {
+                    mismatch(object.getValue(), etagOf(call.bucket() + "/" + object.getKey()))
+                            .ifPresent(code -> refused.put(object.getKey(), code));
                 }
             }
-            if (refusal.isPresent()) {
-                result.append("<Error><Key>").append(xml(S3Call.keyWithinBucket(key).substring(1))).append("</Key><Code>").append(refusal.get())
-                        .append("</Code><Message>").append(refusal.get()).append("</Message></Error>");
+            List<String> passing = expected.keySet().stream().filter(k -> !refused.containsKey(k)).toList();
+            if (!passing.isEmpty()) {
+                refused.putAll(deleteInEmulator(call.bucket(), passing));
+            }
+        } finally {
+            held.forEach(KeyLocks.Held::close);
+        }
+        StringBuilder result = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult xmlns=\"")
+                .append(S3_XMLNS).append("\">");
+        for (String key : expected.keySet()) {
+            String code = refused.get(key);
+            if (code != null) {
+                result.append("<Error><Key>").append(xml(key)).append("</Key><Code>").append(code)
+                        .append("</Code><Message>").append(code).append("</Message></Error>");
             } else if (!quiet) {
-                result.append("<Deleted><Key>").append(xml(S3Call.keyWithinBucket(key).substring(1))).append("</Key></Deleted>");
+                result.append("<Deleted><Key>").append(xml(key)).append("</Key></Deleted>");
             }
         }
         byte[] body = result.append("</DeleteResult>").toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/xml");
         send(exchange, 200, body);
+    }
+
+    /** One unconditional DeleteObjects to the emulator; answers the keys it refused, with their codes. */
+    private Map<String, String> deleteInEmulator(String bucket, List<String> keys)
+            throws IOException, InterruptedException {
+        StringBuilder xml = new StringBuilder("<Delete xmlns=\"").append(S3_XMLNS).append("\"><Quiet>true</Quiet>");
+        keys.forEach(key -> xml.append("<Object><Key>").append(xml(key)).append("</Key></Object>"));
+        byte[] body = xml.append("</Delete>").toString().getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(backend + "/" + bucket + "?delete"))
+                .header("Content-Type", "application/xml").header("Content-MD5", md5(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException("the S3 emulator answered DeleteObjects with " + response.statusCode());
+        }
+        Map<String, String> refused = new LinkedHashMap<>();
+        NodeList errors = parse(response.body()).getDocumentElement().getElementsByTagNameNS("*", "Error");
+        for (int i = 0; i < errors.getLength(); i++) {
+            Element error = (Element) errors.item(i);
+            refused.put(text(error, "Key"), text(error, "Code"));
+        }
+        return refused;
+    }
+
+    private static String md5(byte[] bytes) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 unavailable", e);
+        }
     }
 
     private void forward(HttpExchange exchange, S3Call call, boolean dropConditions)

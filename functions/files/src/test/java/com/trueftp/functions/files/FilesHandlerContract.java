@@ -536,6 +536,33 @@ abstract class FilesHandlerContract {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void anExpiredMultipartUploadThatWasNeverCompletedIsAbortedAndItsReservationGivenBack() throws Exception {
+        handler = new FilesHandler(DaggerFilesComponent.factory().create(
+                aws.config().with(Config.UPLOAD_URL_TTL_SECONDS, "1")));
+        long size = 5L * 1024 * 1024 * 1024 + 1;
+        Map<String, Object> body = json(call("upload-url.json", Map.of("path", "/abandoned.bin",
+                "size", Long.toString(size))));
+        String part = (String) ((List<Map<String, Object>>) body.get("parts")).get(0).get("url");
+        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(part))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[1024])).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(unfinishedUploads("/abandoned.bin")).containsExactly((String) body.get("upload_id"));
+
+        Thread.sleep(1_100); // the URLs expire, and the next request settles them
+        assertThat(call("list-files.json", Map.of("path", "/")).getStatusCode()).isEqualTo(200);
+
+        assertThat(unfinishedUploads("/abandoned.bin")).as("aborted, its parts gone").isEmpty();
+        assertThat(storageUsed()).isZero();
+        assertThat(recorded()).noneMatch(e -> e.type().id().equals("file.uploaded"));
+    }
+
+    private List<String> unfinishedUploads(String path) {
+        return aws.s3().listMultipartUploads(b -> b.bucket(bucket()).prefix(account + "/" + user + path)).uploads()
+                .stream().map(u -> u.uploadId()).toList();
+    }
+
+    @Test
     void aChangeThroughTheApiSettlesThePathsUploadUrlFirstSoNothingIsCountedTwice() throws Exception {
         handler = new FilesHandler(DaggerFilesComponent.factory().create(
                 aws.config().with(Config.UPLOAD_URL_TTL_SECONDS, "1")));

@@ -295,7 +295,7 @@ abstract class FtpUsersHandlerContract {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
         FtpUser user = aws.ftpUsers().get(account, id);
         accounts.reserveStorage(account, 100, Plan.PRO.storageBytesLimit()); // as issuing the URL does
-        aws.graph().pendingUploads().record(user, "/never.bin", 100, Optional.empty(),
+        aws.graph().pendingUploads().record(user, "/never.bin", 100, Optional.empty(), null,
                 Instant.now().plus(Duration.ofHours(1)));
 
         assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(204);
