@@ -94,7 +94,7 @@ final class Functions {
         // files) and the event number.
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
         updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.FTP_USERS_USED,
-                AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER);
+                AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER, EventLog.TURN_TICKET, EventLog.TURN_DONE);
         // Each change appends its event in the same transaction.
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
         // A deleted user's upload URLs are settled first.
@@ -142,7 +142,8 @@ final class Functions {
         allow(fn, Tables.UPLOAD_URLS, "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem");
         // Reads of the account; of its attributes, only the storage count and the event number.
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
-        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER);
+        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER,
+                EventLog.TURN_TICKET, EventLog.TURN_DONE);
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
         countsRequests(fn);
         return fn;

@@ -278,8 +278,8 @@ class TrueFtpStackTest {
     /** What each function may change in a table it shares: only the attributes it owns, never the rest. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "FILES     | accounts | id, storage_bytes_used, event_seq",
-            "FTP_USERS | accounts | id, ftp_users_used, storage_bytes_used, event_seq",
+            "FILES     | accounts | id, storage_bytes_used, event_seq, turn_ticket, turn_done",
+            "FTP_USERS | accounts | id, ftp_users_used, storage_bytes_used, event_seq, turn_ticket, turn_done",
             "EVENTS    | events   | account_id, seq, events_from"})
     void aFunctionUpdatesOnlyTheAttributesItOwns(LambdaFunction f, String table, String attributes) {
         TableSpec spec = Tables.ALL.stream().filter(t -> t.id().equals(table)).findFirst().orElseThrow();

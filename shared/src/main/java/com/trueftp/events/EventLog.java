@@ -7,6 +7,7 @@ import com.trueftp.core.InvalidInputException;
 import com.trueftp.core.Json;
 import com.trueftp.core.RandomIds;
 import com.trueftp.core.UnavailableException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -36,15 +37,15 @@ import static com.trueftp.aws.Attributes.s;
 /**
  * The audit stream of an account. Each event gets the next number of its account ({@code event_seq} on the
  * account item) in the same transaction as the change it records, so events are never lost or invented
- * and numbers stay dense and unique under concurrent writers (a writer that lost the race retries with the
- * next number). Reading turns an offset into a key range, so every page costs the same.
+ * and numbers stay dense and unique under concurrent writers, who take turns ({@link AccountTurns}).
+ * Reading turns an offset into a key range, so every page costs the same.
  */
 public class EventLog {
     /**
-     * How long a writer keeps starting attempts for a number before answering 503. One attempt can take two
-     * calls of at most 4.5 s each, so this plus one attempt stays inside the functions' 15 s.
+     * How long a writer waits for its turn before answering 503: time for hundreds of turns ahead of it. Its own
+     * turn then takes a few calls of at most 4.5 s each, inside the writing functions' 29 s.
      */
-    static final Duration RETRY_FOR = Duration.ofSeconds(5);
+    static final Duration RETRY_FOR = Duration.ofSeconds(12);
     /** A filtered request reads at most this many events: past it, it would outrun the function's timeout. */
     static final int MAX_FILTERED_READ = 100_000;
     /** The item of an account's partition that keeps the retention watermark; events are numbered from 1. */
@@ -53,12 +54,16 @@ public class EventLog {
     public static final String EVENT_NUMBER = "event_seq";
     /** The attribute of an account's item {@code seq = 0} in the events table: the first event still retained. */
     public static final String RETAINED_FROM = "events_from";
+    /** The account's attributes by which its writers take turns ({@link AccountTurns}). */
+    public static final String TURN_TICKET = AccountTurns.TICKET;
+    public static final String TURN_DONE = AccountTurns.DONE;
 
     private final DynamoDbClient dynamo;
     private final String events;
     private final String accounts;
     private final Clock clock;
     private final Duration retention;
+    private final AccountTurns turns;
 
     /**
      * What a write changes on the account item besides taking the next event number.
@@ -92,6 +97,7 @@ public class EventLog {
         this.accounts = config.require(Tables.ACCOUNTS.nameVariable());
         this.clock = clock;
         this.retention = config.eventRetention();
+        this.turns = new AccountTurns(dynamo, accounts);
     }
 
     /**
@@ -102,17 +108,60 @@ public class EventLog {
      */
     public Event append(String accountId, Event.Draft draft, AccountChange change, List<TransactWriteItem> others) {
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
-        for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
-            if (attempt > 1) {
-                backOff(attempt); // spread racing writers out so that each gets its turn
+        while (true) {
+            AccountTurns.Turn turn = awaitTurn(accountId, deadline);
+            Event event = null;
+            try {
+                event = writeInTurn(accountId, turn, draft, change, others, deadline);
+            } finally {
+                if (event == null) {
+                    passQuietly(accountId, turn); // refused, failed or skipped: the writers behind need not wait
+                }
             }
-            long latest = latest(accountId);
+            if (event != null) {
+                return event;
+            }
+        }
+    }
+
+    /** Takes a ticket and waits for its turn; takes another if this one was skipped meanwhile. */
+    private AccountTurns.Turn awaitTurn(String accountId, long deadline) {
+        while (true) {
+            long ticket;
+            try {
+                ticket = turns.take(accountId);
+            } catch (ConditionalCheckFailedException noAccount) {
+                throw new AccountConditionFailed();
+            }
+            AccountTurns.Turn turn = turns.await(accountId, ticket, deadline);
+            if (turn != null) {
+                return turn;
+            }
+        }
+    }
+
+    /** Passing on fails only if DynamoDB does: the turn is then skipped after a stall. */
+    private void passQuietly(String accountId, AccountTurns.Turn turn) {
+        try {
+            turns.pass(accountId, turn.ticket());
+        } catch (SdkException unreachable) {
+            // the writers behind skip this turn once it has stalled
+        }
+    }
+
+    /**
+     * Writes the event in its turn. Answers null if the turn was skipped meanwhile; a transaction that met a
+     * concurrent write of the account item (a storage count) is tried again within the turn.
+     */
+    private Event writeInTurn(String accountId, AccountTurns.Turn turn, Event.Draft draft, AccountChange change,
+                              List<TransactWriteItem> others, long deadline) {
+        for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Event event = new Event(RandomIds.newId("evt"), latest + 1, draft.type(), draft.ftpUserId(),
+            Event event = new Event(RandomIds.newId("evt"), turn.latestEvent() + 1, draft.type(), draft.ftpUserId(),
                     draft.username(), draft.path(), draft.size(), now);
             List<TransactWriteItem> items = new ArrayList<>(others);
             int accountIndex = items.size();
-            items.add(accountUpdate(accountId, latest, change));
+            items.add(accountUpdate(accountId, turn, change));
             items.add(TransactWriteItem.builder().put(p -> p.tableName(events).item(EventItems.toItem(accountId, event, retention))
                     .conditionExpression("attribute_not_exists(seq)")).build());
             // A token per attempt: the SDK's own retries of this attempt cannot apply it twice.
@@ -121,26 +170,30 @@ public class EventLog {
                 dynamo.transactWriteItems(b -> b.transactItems(items).clientRequestToken(token));
                 return event;
             } catch (TransactionCanceledException e) {
-                if (Transactions.cancelledWith(e, "TransactionConflict") || Transactions.conditionFailedAt(e, accountIndex + 1)) {
-                    continue; // another transaction on the same items: take a fresh number
-                }
-                if (Transactions.conditionFailedAt(e, accountIndex)) {
+                boolean conflict = Transactions.cancelledWith(e, "TransactionConflict");
+                if (!conflict && Transactions.conditionFailedAt(e, accountIndex)) {
                     Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts)
                             .consistentRead(true).key(Map.of("id", s(accountId)))).item();
                     if (!found(account) || change.refuses().test(account)) {
                         throw new AccountConditionFailed();
                     }
-                    continue; // another writer took our number
+                    if (number(account, AccountTurns.DONE) != turn.ticket() - 1) {
+                        return null; // skipped: this writer took too long
+                    }
+                } else if (!conflict) {
+                    throw e;
                 }
-                throw e;
+                if (System.nanoTime() > deadline) {
+                    throw new UnavailableException();
+                }
+                backOff(attempt);
             }
         }
-        throw new UnavailableException(); // extraordinary contention on one account: let the client retry
     }
 
     private static void backOff(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1 + 10L * Math.min(attempt, 10)));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1 + 5L * Math.min(attempt, 10)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException();
@@ -277,14 +330,18 @@ public class EventLog {
         return item == null ? 0 : number(item, EVENT_NUMBER);
     }
 
-    private TransactWriteItem accountUpdate(String accountId, long latest, AccountChange change) {
+    private TransactWriteItem accountUpdate(String accountId, AccountTurns.Turn turn, AccountChange change) {
+        long latest = turn.latestEvent();
         Map<String, AttributeValue> values = new HashMap<>(change.values());
         values.put(":latest", n(latest));
         values.put(":next", n(latest + 1));
-        String update = "SET event_seq = :next" + (change.add() == null ? "" : " ADD " + change.add());
+        values.put(":previous", n(turn.ticket() - 1));
+        values.put(":ticket", n(turn.ticket()));
+        String update = "SET " + EVENT_NUMBER + " = :next, " + AccountTurns.DONE + " = :ticket"
+                + (change.add() == null ? "" : " ADD " + change.add());
         // An account from before event numbering has no event_seq yet: its first event is number 1.
         String numbered = latest == 0 ? "(attribute_not_exists(event_seq) OR event_seq = :latest)" : "event_seq = :latest";
-        String condition = "attribute_exists(id) AND " + numbered
+        String condition = "attribute_exists(id) AND " + AccountTurns.isNext(turn.ticket()) + " AND " + numbered
                 + (change.condition() == null ? "" : " AND (" + change.condition() + ")");
         return TransactWriteItem.builder().update(u -> u.tableName(accounts).key(Map.of("id", s(accountId)))
                 .updateExpression(update).conditionExpression(condition).expressionAttributeValues(values)).build();

@@ -5,6 +5,8 @@ import com.trueftp.core.Config;
 import com.trueftp.testing.AwsUnderTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The event log's numbering, paging and retention on the emulated DynamoDB. */
 class EventLogIT {
@@ -62,7 +65,7 @@ class EventLogIT {
 
     @Test
     void concurrentWritersGetDenseUniqueNumbers() throws Exception {
-        int writers = 16;
+        int writers = 40;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Event>> written = new ArrayList<>();
@@ -85,6 +88,35 @@ class EventLogIT {
         assertThat(all.total()).isEqualTo(writers);
         assertThat(seqs(all)).isEqualTo(java.util.stream.LongStream.rangeClosed(1, writers).map(i -> writers + 1 - i)
                 .boxed().toList());
+    }
+
+    @Test
+    void aTurnWhoseWriterStoppedIsSkippedAndItsWriterCannotWriteLate() {
+        String abandoned = aws.dynamo().updateItem(b -> b.tableName(aws.config().require("ACCOUNTS_TABLE"))
+                .key(Map.of("id", AttributeValue.fromS(account))).updateExpression("ADD turn_ticket :one")
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))
+                .returnValues(ReturnValue.UPDATED_NEW)).attributes().get("turn_ticket").n();
+        assertThat(abandoned).as("a writer took the first turn, then stopped").isEqualTo("1");
+        long started = System.nanoTime();
+
+        Event event = log().append(account, draft(1), EventLog.AccountChange.NONE, List.of());
+
+        assertThat(event.seq()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited for the stall, then skipped it")
+                .isGreaterThanOrEqualTo(AccountTurns.STALL);
+        assertThat(seqs(log().page(account, 0, 10))).containsExactly(1L);
+    }
+
+    @Test
+    void aRefusedChangePassesItsTurnOn() {
+        EventLog.AccountChange never = new EventLog.AccountChange(null, "attribute_not_exists(id)", Map.of(),
+                item -> true);
+        assertThatThrownBy(() -> log().append(account, draft(1), never, List.of()))
+                .isInstanceOf(EventLog.AccountConditionFailed.class);
+        long started = System.nanoTime();
+
+        assertThat(log().append(account, draft(2), EventLog.AccountChange.NONE, List.of()).seq()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no stall to wait for").isLessThan(AccountTurns.STALL);
     }
 
     @Test

@@ -34,6 +34,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -116,6 +117,12 @@ public final class LocalGateway implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
+            gateway.close();
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException inUse) {
+                    throw inUse; // the caller names the port
+                }
+            }
             throw new IOException("the local gateway did not start on port " + port + ": " + e.getMessage(), e);
         }
         return gateway;

@@ -321,6 +321,21 @@ abstract class FtpUsersHandlerContract {
     }
 
     @Test
+    void fortyCreatesAndThenFortyDeletesAtOnceInOneAccountAreNeverUnavailable() throws Exception {
+        int limit = Plan.PRO.ftpUserLimit();
+        Map<Integer, Long> created = concurrently(40, i ->
+                () -> create(account, "{\"username\":\"provisioned" + i + "\",\"password\":\"a-strong-secret\"}").getStatusCode());
+        assertThat(created).isEqualTo(Map.of(201, (long) limit, 403, 40L - limit));
+
+        List<String> ids = aws.ftpUsers().list(account, 0, 100).stream().map(FtpUser::id).toList();
+        Map<Integer, Long> deleted = concurrently(40, i ->
+                () -> onUser("delete-ftp-user.json", account, ids.get(i % ids.size())).getStatusCode());
+        assertThat(deleted).containsOnlyKeys(204, 404).containsEntry(204, (long) limit);
+        assertThat(usersCounted(account)).isZero();
+        assertThat(aws.events().page(account, 0, 1).total()).isEqualTo(2L * limit);
+    }
+
+    @Test
     void concurrentCreatesOfOneNameMakeOneUser() throws Exception {
         Map<Integer, Long> statuses = concurrently(8, i -> () -> create(account, REFERENCE_BODY).getStatusCode());
         assertThat(statuses).isEqualTo(Map.of(201, 1L, 409, 7L));
