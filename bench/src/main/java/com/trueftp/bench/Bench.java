@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 public final class Bench implements Callable<Integer> {
     /** The sections of the report, in the order a full run measures them. */
     enum Section {
-        COLD_START, WARM, RATE_LIMITER, FTP_USERS, EVENTS, FILES;
+        COLD_START, WARM, RATE_LIMITER, FTP_USERS, EVENTS, FILES, ACCOUNT_WRITES;
 
         static Section parse(String name) {
             return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -47,7 +47,8 @@ public final class Bench implements Callable<Integer> {
     private boolean coldStart;
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
-            description = "Only these sections (default: all): cold-start, warm, rate-limiter, ftp-users, events, files.")
+            description = "Only these sections (default: all): cold-start, warm, rate-limiter, ftp-users, events, files, "
+                    + "account-writes.")
     private Set<Section> only;
 
     @Option(names = "--events", paramLabel = "N", description = "Events in the account of (e), at least "
@@ -103,6 +104,7 @@ public final class Bench implements Callable<Integer> {
             case FTP_USERS -> new FtpUsersBench().run();
             case EVENTS -> new EventsBench(events).run();
             case FILES -> new FilesBench(files).run();
+            case ACCOUNT_WRITES -> new AccountWritesBench().run();
         };
     }
 }

@@ -86,7 +86,7 @@ final class Functions {
     private Function createFtpUsersFunction() {
         // Deleting a user deletes its files, 1,000 per call: room up to API Gateway's 29 s.
         Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
-                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS);
+                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS, Tables.IDEMPOTENCY_KEYS);
         // Users and their username items; transactions need the item actions of each table they touch.
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem");
@@ -99,6 +99,7 @@ final class Functions {
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
         // A deleted user's upload URLs are settled first.
         allow(fn, Tables.UPLOAD_URLS, "dynamodb:Query", "dynamodb:DeleteItem");
+        keepsIdempotencyKeys(fn);
         // Deleting a user deletes its files (a deletion conditional on the version listed needs GetObject too)
         // and aborts its unfinished multipart uploads.
         usesFiles(fn);
@@ -126,7 +127,7 @@ final class Functions {
     private Function createFilesFunction() {
         // Folder deletes take one list and one delete call per 1,000 objects: room up to API Gateway's 29 s.
         Function fn = function(LambdaFunction.FILES, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
-                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS);
+                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS, Tables.IDEMPOTENCY_KEYS);
         usesFiles(fn);
         // HeadObject and the presigned GET need GetObject; PUT and multipart uploads (presigned too) PutObject;
         // aborting a multipart upload (presigned, or once its URLs expired) AbortMultipartUpload.
@@ -145,6 +146,7 @@ final class Functions {
         updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER,
                 EventLog.TURN_TICKET, EventLog.TURN_DONE);
         allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        keepsIdempotencyKeys(fn);
         countsRequests(fn);
         return fn;
     }
@@ -222,6 +224,12 @@ final class Functions {
                 .actions(List.of("dynamodb:GetItem"))
                 .resources(Arrays.stream(specs).map(spec -> database.table(spec).getTableArn()).toList())
                 .build());
+    }
+
+    /** The answers of POSTs sent with an Idempotency-Key: claimed, read, kept, freed. */
+    private void keepsIdempotencyKeys(Function fn) {
+        allow(fn, Tables.IDEMPOTENCY_KEYS, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem");
     }
 
     /** The hourly limiter of the request pipeline: one conditional UpdateItem per request, nothing else. */

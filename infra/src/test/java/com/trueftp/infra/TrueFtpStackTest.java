@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The default stack (no context beyond cdk.json), synthesized once for the class. */
 class TrueFtpStackTest {
+    /** Claiming a key, reading what it holds, keeping the answer, freeing it. */
+    private static final Set<String> IDEMPOTENCY = Set.of("dynamodb:PutItem", "dynamodb:GetItem",
+            "dynamodb:UpdateItem", "dynamodb:DeleteItem");
     private static final Set<String> DYNAMODB_READS = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem",
             "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetRecords",
             "dynamodb:GetShardIterator", "dynamodb:Scan");
@@ -136,7 +139,7 @@ class TrueFtpStackTest {
         assertThat(tableVariables(LambdaFunction.ACCOUNT)).isEqualTo(tableNames(Tables.ACCOUNTS, Tables.RATE_LIMITS));
         assertThat(tableVariables(LambdaFunction.FTP_USERS))
                 .isEqualTo(tableNames(Tables.FTP_USERS, Tables.ACCOUNTS, Tables.RATE_LIMITS, Tables.EVENTS,
-                        Tables.UPLOAD_URLS));
+                        Tables.UPLOAD_URLS, Tables.IDEMPOTENCY_KEYS));
         assertThat(tableVariables(LambdaFunction.EVENTS))
                 .isEqualTo(tableNames(Tables.EVENTS, Tables.ACCOUNTS, Tables.RATE_LIMITS));
     }
@@ -250,6 +253,7 @@ class TrueFtpStackTest {
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
                 tableId(Tables.UPLOAD_URLS), Set.of("dynamodb:Query", "dynamodb:DeleteItem"),
+                tableId(Tables.IDEMPOTENCY_KEYS), IDEMPOTENCY,
                 // Deleting a user deletes its files: list them, delete them (conditional deletes need GetObject).
                 bucket, Set.of("s3:ListBucket"),
                 bucket + "/*", Set.of("s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload")));
@@ -261,6 +265,7 @@ class TrueFtpStackTest {
         assertThat(permissions(LambdaFunction.FILES)).isEqualTo(Map.of(
                 tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem"),
                 tableId(Tables.UPLOAD_URLS), Set.of("dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"),
+                tableId(Tables.IDEMPOTENCY_KEYS), IDEMPOTENCY,
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),

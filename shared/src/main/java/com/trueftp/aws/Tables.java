@@ -42,7 +42,12 @@ public final class Tables {
     public static final TableSpec UPLOAD_URLS = new TableSpec("upload-urls", "UPLOAD_URLS_TABLE",
             TableSpec.Key.string("account_id"), TableSpec.Key.string("sk"), List.of(), null);
 
-    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS, UPLOAD_URLS);
+    /** The answers of POSTs sent with an {@code Idempotency-Key}, per account and key; TTL removes them after a day. */
+    public static final TableSpec IDEMPOTENCY_KEYS = new TableSpec("idempotency-keys", "IDEMPOTENCY_KEYS_TABLE",
+            TableSpec.Key.string("account_id"), TableSpec.Key.string("idempotency_key"), List.of(), "expires_at");
+
+    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS, UPLOAD_URLS,
+            IDEMPOTENCY_KEYS);
 
     public static final class ApiKeysIndexes {
         public static final String BY_ACCOUNT = "by-account";

@@ -8,6 +8,7 @@ import com.trueftp.auth.Caller;
 import com.trueftp.aws.Outages;
 import com.trueftp.aws.Refusals;
 import com.trueftp.core.Json;
+import com.trueftp.idempotency.IdempotencyRecords;
 import com.trueftp.ratelimit.RateLimit;
 import com.trueftp.ratelimit.RateLimiter;
 import com.trueftp.stack.LambdaFunction;
@@ -42,11 +43,13 @@ public final class RequestPipeline {
 
     private final Map<Route, Endpoint> endpoints;
     private final RateLimiter rateLimiter;
+    private final IdempotentPosts idempotentPosts;
 
     /** Prefer {@link #of}, which checks the endpoints against the route table. */
-    RequestPipeline(Map<Route, Endpoint> endpoints, RateLimiter rateLimiter) {
+    RequestPipeline(Map<Route, Endpoint> endpoints, RateLimiter rateLimiter, IdempotentPosts idempotentPosts) {
         this.endpoints = Map.copyOf(endpoints);
         this.rateLimiter = rateLimiter;
+        this.idempotentPosts = idempotentPosts;
     }
 
     /** Binds each route of one function to its endpoint ({@link Builder#on}), then checks that none is left out. */
@@ -121,7 +124,9 @@ public final class RequestPipeline {
         if (!route.readOnly()) {
             await(admission); // a refused write must change nothing
         }
-        return endpoints.get(route).handle(request);
+        Endpoint endpoint = endpoints.get(route);
+        boolean idempotent = idempotentPosts != null && route.method().equals("POST");
+        return idempotent ? idempotentPosts.handle(request, endpoint) : endpoint.handle(request);
     }
 
     private static ApiRequest request(APIGatewayProxyRequestEvent event, Route route, Caller caller, String requestId) {
@@ -247,6 +252,7 @@ public final class RequestPipeline {
     public static final class Builder {
         private final RateLimiter rateLimiter;
         private final Map<Route, Endpoint> endpoints = new HashMap<>();
+        private IdempotencyRecords idempotencyRecords;
 
         private Builder(RateLimiter rateLimiter) {
             this.rateLimiter = rateLimiter;
@@ -260,7 +266,16 @@ public final class RequestPipeline {
             return this;
         }
 
-        /** @throws IllegalStateException unless the routes bound are all of one function's routes */
+        /** Where POSTs sent with an {@code Idempotency-Key} keep their answers: every function with a POST needs it. */
+        public Builder idempotent(IdempotencyRecords records) {
+            this.idempotencyRecords = records;
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException unless the routes bound are all of one function's routes, and a function
+         *                               with a POST route keeps idempotency keys
+         */
         public RequestPipeline build() {
             Set<LambdaFunction> functions = endpoints.keySet().stream().map(Route::function).collect(Collectors.toSet());
             if (functions.size() != 1) {
@@ -271,7 +286,12 @@ public final class RequestPipeline {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException(functions + " has no endpoint for " + missing);
             }
-            return new RequestPipeline(endpoints, rateLimiter);
+            boolean posts = endpoints.keySet().stream().anyMatch(r -> r.method().equals("POST"));
+            if (posts && idempotencyRecords == null) {
+                throw new IllegalStateException(functions + " has POST routes: bind idempotent(records)");
+            }
+            return new RequestPipeline(endpoints, rateLimiter,
+                    idempotencyRecords == null ? null : new IdempotentPosts(idempotencyRecords));
         }
     }
 }

@@ -227,6 +227,14 @@ class RequestPipelineTest {
     }
 
     @Test
+    void aFunctionWithAPostRouteMustKeepIdempotencyKeys() {
+        assertThatThrownBy(() -> RequestPipeline.of(limiter).on("GET /ftp-users", r -> null)
+                .on("POST /ftp-users", r -> null).on("GET /ftp-users/{id}", r -> null)
+                .on("PUT /ftp-users/{id}", r -> null).on("DELETE /ftp-users/{id}", r -> null).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("idempotent(records)");
+    }
+
+    @Test
     void builderRefusesUnknownRoutesMissingEndpointsAndMixedFunctions() {
         assertThatThrownBy(() -> RequestPipeline.of(limiter).on("POST /account", r -> null))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -270,7 +278,7 @@ class RequestPipelineTest {
         Route write = new Route("POST", "/account", LambdaFunction.ACCOUNT, Scope.WRITE);
         RequestPipeline writes = new RequestPipeline(Map.of(write, request -> endpoint.handle(request)), caller -> {
             throw new RateLimitExceededException(new RateLimit(1, 0, 1_800_000_000L), 7);
-        });
+        }, null);
         APIGatewayProxyResponseEvent response = writes.handle(event("POST", "/api/ext/v1/account",
                 caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE)), null);
         assertThat(response.getStatusCode()).isEqualTo(429);
@@ -288,7 +296,7 @@ class RequestPipelineTest {
             sleep(50);
             counted.set(true);
             return new RateLimit(10, 9, 1_800_000_000L);
-        });
+        }, null);
         APIGatewayProxyResponseEvent response = writes.handle(event("POST", "/api/ext/v1/account",
                 caller(EnumSet.of(Scope.WRITE), Plan.PRO, AccountStatus.ACTIVE)), null);
         assertThat(response.getStatusCode()).isEqualTo(201);

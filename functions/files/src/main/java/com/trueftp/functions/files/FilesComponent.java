@@ -4,6 +4,7 @@ import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.ClockModule;
 import com.trueftp.aws.S3Module;
 import com.trueftp.core.Config;
+import com.trueftp.idempotency.IdempotencyRecords;
 import com.trueftp.ratelimit.RateLimitModule;
 import com.trueftp.ratelimit.RateLimiter;
 import dagger.BindsInstance;
@@ -17,6 +18,8 @@ interface FilesComponent {
     FilesEndpoint endpoint();
 
     RateLimiter rateLimiter();
+
+    IdempotencyRecords idempotencyRecords();
 
     @Component.Factory
     interface Factory {

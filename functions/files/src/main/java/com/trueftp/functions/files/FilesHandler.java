@@ -19,7 +19,7 @@ public class FilesHandler implements RequestHandler<APIGatewayProxyRequestEvent,
     /** Tests wire the function against emulators through the same component. */
     FilesHandler(FilesComponent component) {
         FilesEndpoint endpoint = component.endpoint();
-        this.pipeline = RequestPipeline.of(component.rateLimiter())
+        this.pipeline = RequestPipeline.of(component.rateLimiter()).idempotent(component.idempotencyRecords())
                 .on("GET /ftp-users/{id}/files", endpoint::list)
                 .on("GET /ftp-users/{id}/files/download", endpoint::download)
                 .on("POST /ftp-users/{id}/files", endpoint::upload)

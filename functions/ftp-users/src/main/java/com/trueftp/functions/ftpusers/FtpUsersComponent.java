@@ -5,6 +5,7 @@ import com.trueftp.aws.ClockModule;
 import com.trueftp.aws.S3Module;
 import com.trueftp.core.Config;
 import com.trueftp.files.FilesModule;
+import com.trueftp.idempotency.IdempotencyRecords;
 import com.trueftp.ratelimit.RateLimitModule;
 import com.trueftp.ratelimit.RateLimiter;
 import dagger.BindsInstance;
@@ -18,6 +19,8 @@ interface FtpUsersComponent {
     FtpUsersEndpoint endpoint();
 
     RateLimiter rateLimiter();
+
+    IdempotencyRecords idempotencyRecords();
 
     @Component.Factory
     interface Factory {

@@ -19,7 +19,7 @@ public class FtpUsersHandler implements RequestHandler<APIGatewayProxyRequestEve
     /** Tests wire the function against emulators through the same component. */
     FtpUsersHandler(FtpUsersComponent component) {
         FtpUsersEndpoint endpoint = component.endpoint();
-        this.pipeline = RequestPipeline.of(component.rateLimiter())
+        this.pipeline = RequestPipeline.of(component.rateLimiter()).idempotent(component.idempotencyRecords())
                 .on("GET /ftp-users", endpoint::list)
                 .on("POST /ftp-users", endpoint::create)
                 .on("GET /ftp-users/{id}", endpoint::get)

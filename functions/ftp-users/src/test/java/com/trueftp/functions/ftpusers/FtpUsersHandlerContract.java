@@ -14,17 +14,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +66,13 @@ abstract class FtpUsersHandlerContract {
     }
 
     private APIGatewayProxyResponseEvent create(String accountId, String body) {
-        return handler.handleRequest(sample("create-ftp-user.json", accountId).withBody(body), null);
+        return handler.handleRequest(withJson(sample("create-ftp-user.json", accountId), body), null);
+    }
+
+    /** A JSON body as API Gateway passes it (application/json is a binary media type): base64. */
+    private static APIGatewayProxyRequestEvent withJson(APIGatewayProxyRequestEvent event, String json) {
+        return event.withBody(Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)))
+                .withIsBase64Encoded(true);
     }
 
     private APIGatewayProxyResponseEvent onUser(String sample, String accountId, String userId) {
@@ -184,13 +195,13 @@ abstract class FtpUsersHandlerContract {
     void anUpdateWithNothingToChangeIs400() throws Exception {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
         for (String body : List.of("{}", "{\"username\":\"pipeline\"}")) {
-            APIGatewayProxyRequestEvent event = sample("update-ftp-user.json", account).withBody(body);
+            APIGatewayProxyRequestEvent event = withJson(sample("update-ftp-user.json", account), body);
             event.setPathParameters(Map.of("id", id));
             APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
             assertThat(response.getStatusCode()).as(body).isEqualTo(400);
             assertThat((String) json(response).get("error")).startsWith("nothing to change");
         }
-        APIGatewayProxyRequestEvent nullPassword = sample("update-ftp-user.json", account).withBody("{\"password\":null}");
+        APIGatewayProxyRequestEvent nullPassword = withJson(sample("update-ftp-user.json", account), "{\"password\":null}");
         nullPassword.setPathParameters(Map.of("id", id));
         assertThat(json(handler.handleRequest(nullPassword, null))).isEqualTo(Map.of("error", "password must be a string"));
     }
@@ -238,18 +249,18 @@ abstract class FtpUsersHandlerContract {
                 .containsEntry("description", "nightly export").containsEntry("username", "pipeline")
                 .containsEntry("created_at", user.get("created_at"));
 
-        APIGatewayProxyRequestEvent rename = sample("update-ftp-user.json", account).withBody("{\"username\":\"other\"}");
+        APIGatewayProxyRequestEvent rename = withJson(sample("update-ftp-user.json", account), "{\"username\":\"other\"}");
         rename.setPathParameters(Map.of("id", id));
         APIGatewayProxyResponseEvent renamed = handler.handleRequest(rename, null);
         assertThat(renamed.getStatusCode()).isEqualTo(400);
         assertThat(json(renamed)).isEqualTo(Map.of("error", "username cannot be changed"));
 
-        APIGatewayProxyRequestEvent unknown = sample("update-ftp-user.json", account).withBody("{\"quota\":5}");
+        APIGatewayProxyRequestEvent unknown = withJson(sample("update-ftp-user.json", account), "{\"quota\":5}");
         unknown.setPathParameters(Map.of("id", id));
         assertThat(handler.handleRequest(unknown, null).getStatusCode()).isEqualTo(400);
 
-        APIGatewayProxyRequestEvent same = sample("update-ftp-user.json", account)
-                .withBody("{\"username\":\"pipeline\",\"password\":\"another-long-secret\",\"description\":null}");
+        APIGatewayProxyRequestEvent same = withJson(sample("update-ftp-user.json", account),
+                "{\"username\":\"pipeline\",\"password\":\"another-long-secret\",\"description\":null}");
         same.setPathParameters(Map.of("id", id));
         Map<String, Object> changed = json(handler.handleRequest(same, null));
         assertThat(changed).containsEntry("description", null);
@@ -333,6 +344,88 @@ abstract class FtpUsersHandlerContract {
         assertThat(deleted).containsOnlyKeys(204, 404).containsEntry(204, (long) limit);
         assertThat(usersCounted(account)).isZero();
         assertThat(aws.events().page(account, 0, 1).total()).isEqualTo(2L * limit);
+    }
+
+    // ---- Idempotency-Key ----
+
+    private APIGatewayProxyResponseEvent createWithKey(String key, String body) {
+        APIGatewayProxyRequestEvent event = withJson(sample("create-ftp-user.json", account), body);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("Idempotency-Key", key);
+        return handler.handleRequest(event.withHeaders(headers), null);
+    }
+
+    @Test
+    void aRetriedCreateWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesOnce() throws Exception {
+        String key = "retry-" + UUID.randomUUID();
+        APIGatewayProxyResponseEvent first = createWithKey(key, REFERENCE_BODY);
+        APIGatewayProxyResponseEvent again = createWithKey(key, REFERENCE_BODY);
+
+        assertThat(first.getStatusCode()).isEqualTo(201);
+        assertThat(first.getHeaders()).doesNotContainKey("Idempotent-Replayed");
+        assertThat(again.getStatusCode()).isEqualTo(201);
+        assertThat(again.getHeaders()).containsEntry("Idempotent-Replayed", "true");
+        assertThat(json(again)).isEqualTo(json(first));
+        assertThat(usersCounted(account)).isEqualTo(1);
+        assertThat(aws.events().page(account, 0, 10).total()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherRequestIs422AndAnotherAccountsKeyIsItsOwn() throws Exception {
+        String key = "reuse-" + UUID.randomUUID();
+        assertThat(createWithKey(key, REFERENCE_BODY).getStatusCode()).isEqualTo(201);
+
+        APIGatewayProxyResponseEvent other = createWithKey(key, "{\"username\":\"another\",\"password\":\"a-strong-secret\"}");
+        assertThat(other.getStatusCode()).isEqualTo(422);
+        assertThat((String) json(other).get("error")).contains("Idempotency-Key was used for a different request");
+        assertThat(usersCounted(account)).isEqualTo(1);
+
+        String elsewhere = accounts.create("Other", Plan.PRO).id();
+        APIGatewayProxyRequestEvent event = withJson(sample("create-ftp-user.json", elsewhere), REFERENCE_BODY);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("Idempotency-Key", key);
+        APIGatewayProxyResponseEvent theirs = handler.handleRequest(event.withHeaders(headers), null);
+        assertThat(theirs.getStatusCode()).isEqualTo(201);
+        assertThat(theirs.getHeaders()).doesNotContainKey("Idempotent-Replayed");
+    }
+
+    @Test
+    void aRefusalIsReplayedButATryAgainIsNot() throws Exception {
+        String key = "refused-" + UUID.randomUUID();
+        APIGatewayProxyResponseEvent refused = createWithKey(key, "{\"username\":\"x\",\"password\":\"short\"}");
+        assertThat(refused.getStatusCode()).isEqualTo(400);
+        assertThat(createWithKey(key, "{\"username\":\"x\",\"password\":\"short\"}").getHeaders())
+                .containsEntry("Idempotent-Replayed", "true");
+
+        assertThat(create(account, REFERENCE_BODY).getStatusCode()).isEqualTo(201);
+        String conflictKey = "conflict-" + UUID.randomUUID();
+        assertThat(createWithKey(conflictKey, REFERENCE_BODY).getStatusCode()).as("the name is taken").isEqualTo(409);
+        assertThat(createWithKey(conflictKey, REFERENCE_BODY).getHeaders()).as("a 409 is not kept")
+                .doesNotContainKey("Idempotent-Replayed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " leading", "trailing ", "tab\tinside", "caf\u00e9"})
+    void aMalformedIdempotencyKeyIs400(String key) throws Exception {
+        APIGatewayProxyResponseEvent answer = createWithKey(key, REFERENCE_BODY);
+        assertThat(answer.getStatusCode()).isEqualTo(400);
+        assertThat(json(answer)).isEqualTo(Map.of("error", "Idempotency-Key must be 1 to 255 printable ASCII characters"));
+        assertThat(usersCounted(account)).isZero();
+    }
+
+    @Test
+    void anIdempotencyKeyOf256CharactersIs400() throws Exception {
+        assertThat(createWithKey("k".repeat(255), REFERENCE_BODY).getStatusCode()).isEqualTo(201);
+        assertThat(createWithKey("k".repeat(256), REFERENCE_BODY).getStatusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyCreateOnceAndTheOthersWaitOrReplay() throws Exception {
+        String key = "race-" + UUID.randomUUID();
+        Map<Integer, Long> statuses = concurrently(8, i -> () -> createWithKey(key, REFERENCE_BODY).getStatusCode());
+
+        assertThat(statuses.keySet()).containsAnyOf(201).allMatch(s -> s == 201 || s == 409);
+        assertThat(usersCounted(account)).isEqualTo(1);
     }
 
     @Test
