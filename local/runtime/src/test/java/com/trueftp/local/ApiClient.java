@@ -44,8 +44,15 @@ final class ApiClient {
     }
 
     HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
+        return send(method, path, token, body, Map.of());
+    }
+
+    /** With headers of the caller's own, such as an {@code Idempotency-Key}. */
+    HttpResponse<String> send(String method, String path, String token, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         if (token != null) {
             request.header("Authorization", token.startsWith("tftp_") ? "Bearer " + token : token);
         }

@@ -303,6 +303,30 @@ class ApiEndToEndIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aRetriedUploadUrlWithItsIdempotencyKeyReservesTheBytesOnce() throws Exception {
+        String token = client.newKey("pro", "read,write");
+        String user = (String) ApiClient.json(client.send("POST", "/ftp-users", token,
+                "{\"username\":\"retrier\",\"password\":\"a-strong-secret\"}")).get("id");
+        String path = "/ftp-users/" + user + "/files/upload-url?path=/big.bin&size=104857600";
+        Map<String, String> key = Map.of("Idempotency-Key", "nightly-2026-11-29");
+
+        HttpResponse<String> first = client.send("POST", path, token, null, key);
+        HttpResponse<String> retried = client.send("POST", path, token, null, key);
+        HttpResponse<String> other = client.send("POST", path.replace("big.bin", "other.bin"), token, null, key);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(retried.statusCode()).isEqualTo(201);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(retried.body()).isEqualTo(first.body());
+        assertJsonError(other, 422, "this Idempotency-Key was used for a different request in the last 24 hours: "
+                + "use a new key for a new request");
+        Map<String, Object> storage = (Map<String, Object>) ((Map<String, Object>) ApiClient.json(
+                client.get("/account", token)).get("quotas")).get("storage_bytes");
+        assertThat(((Number) storage.get("used")).longValue()).as("reserved once").isEqualTo(104_857_600L);
+    }
+
+    @Test
     void aFileUploadedAsMultipartComesBackByteForByteThroughTheDownloadRedirect() throws Exception {
         String token = client.newKey("pro", "read,write");
         String user = (String) ApiClient.json(client.send("POST", "/ftp-users", token,
