@@ -26,6 +26,9 @@ public final class Config {
     public static final Duration DEFAULT_DOWNLOAD_URL_TTL = Duration.ofMinutes(5);
     public static final String UPLOAD_URL_TTL_SECONDS = "UPLOAD_URL_TTL_SECONDS";
     public static final Duration DEFAULT_UPLOAD_URL_TTL = Duration.ofMinutes(15);
+    /** How long after an upload whose outcome is unknown (S3 did not answer) it is settled by what stands. */
+    public static final String UNKNOWN_WRITE_SETTLE_SECONDS = "UNKNOWN_WRITE_SETTLE_SECONDS";
+    public static final Duration DEFAULT_UNKNOWN_WRITE_SETTLE = Duration.ofMinutes(1);
     /**
      * How long one attempt of a DeleteObjects call of 1,000 keys may take (S3 answers once all are gone);
      * the call, with a retry, twice that.
@@ -80,6 +83,10 @@ public final class Config {
 
     public Duration uploadUrlTtl() {
         return seconds(UPLOAD_URL_TTL_SECONDS, DEFAULT_UPLOAD_URL_TTL);
+    }
+
+    public Duration unknownWriteSettle() {
+        return seconds(UNKNOWN_WRITE_SETTLE_SECONDS, DEFAULT_UNKNOWN_WRITE_SETTLE);
     }
 
     public Duration s3BatchTimeout() {

@@ -7,6 +7,7 @@ import com.trueftp.core.ConflictException;
 import com.trueftp.core.InvalidInputException;
 import com.trueftp.core.NotAllowedException;
 import com.trueftp.core.NotFoundException;
+import com.trueftp.core.UnavailableException;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
@@ -43,6 +44,7 @@ public class FileSpaces {
     private final Clock clock;
     private final Duration downloadTtl;
     private final Duration uploadTtl;
+    private final Duration unknownWriteSettle;
 
     /** One entry of a folder: a file, or a sub-folder (path ending in /, size 0, no time). */
     public record Entry(String path, long size, Instant modified) {
@@ -82,6 +84,7 @@ public class FileSpaces {
         this.clock = clock;
         this.downloadTtl = config.downloadUrlTtl();
         this.uploadTtl = config.uploadUrlTtl();
+        this.unknownWriteSettle = config.unknownWriteSettle();
     }
 
     /** One page of a folder, entries in key order; {@code cursor} null for the first page. */
@@ -119,15 +122,19 @@ public class FileSpaces {
         uploads.settleAt(user, path);
         return untilUnchanged(() -> {
             Placement placement = reserveFor(caller, space, path, size);
-            boolean stored = false;
+            FileStore.Put put;
             try {
-                stored = store.put(space.key(path), bytes, contentType, placement.replacedEtag());
-            } finally {
-                if (!stored) { // failed, or another upload changed the file first: give the reservation back
-                    accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
-                }
+                put = store.put(space.key(path), bytes, contentType, placement.replaced().orElse(null));
+            } catch (RuntimeException refusedByS3) { // nothing stored: give the reservation back
+                accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
+                throw refusedByS3;
             }
-            if (!stored) {
+            if (put.outcome() == FileStore.Written.UNKNOWN) {
+                settleLater(user, path, size, placement, put.mark());
+                throw new UnavailableException();
+            }
+            if (put.outcome() == FileStore.Written.REFUSED) { // another upload changed the file first
+                accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
                 return Optional.empty();
             }
             accounts.releaseStorage(space.accountId(), -placement.growth()); // a smaller replacement frees space
@@ -164,12 +171,26 @@ public class FileSpaces {
                 urls = new SingleUpload(upload, size);
                 expires = upload.expires();
             }
-            uploads.record(user, path, Math.max(placement.growth(), 0), placement.replaced(), multipartUploadId,
-                    expires);
+            uploads.record(user, path, new PendingUploads.Pending(size, Math.max(placement.growth(), 0),
+                    placement.replaced(), multipartUploadId, null), expires);
             return urls;
         } catch (RuntimeException e) { // nothing issued, or nothing to settle it by: give the reservation back
             accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
             throw e;
+        }
+    }
+
+    /**
+     * An upload S3 did not answer may still land (a timeout says nothing of it): it is settled like an upload
+     * URL, once {@code unknownWriteSettle} has passed, by what stands then. If even that cannot be recorded, the
+     * reservation stays: counting bytes that may not be there errs on the customer's side, never the quota's.
+     */
+    private void settleLater(FtpUser user, String path, long size, Placement placement, String mark) {
+        try {
+            uploads.record(user, path, new PendingUploads.Pending(size, Math.max(placement.growth(), 0),
+                    placement.replaced(), null, mark), clock.instant().plus(unknownWriteSettle));
+        } catch (RuntimeException unrecorded) {
+            // DynamoDB is failing too: the count keeps the reservation
         }
     }
 
@@ -214,8 +235,12 @@ public class FileSpaces {
             throw folderExists(folder);
         }
         requireNoFileAt(space, folder);
-        if (!store.put(folderKey, new byte[0], FOLDER_CONTENT_TYPE, null)) {
+        FileStore.Written marker = store.put(folderKey, new byte[0], FOLDER_CONTENT_TYPE, null).outcome();
+        if (marker == FileStore.Written.REFUSED) {
             throw folderExists(folder); // created by a concurrent request
+        }
+        if (marker == FileStore.Written.UNKNOWN) {
+            throw new UnavailableException(); // it may stand: a retry finds it there or makes it
         }
         return record(user, EventType.FOLDER_CREATED, folder, 0L).createdAt();
     }
@@ -239,9 +264,6 @@ public class FileSpaces {
      * version of the file it replaces (none: a new file).
      */
     private record Placement(long growth, Optional<FileStore.ObjectInfo> replaced) {
-        String replacedEtag() {
-            return replaced.map(FileStore.ObjectInfo::etag).orElse(null);
-        }
     }
 
     /**

@@ -3,6 +3,8 @@ package com.trueftp.files;
 import com.trueftp.core.Config;
 import com.trueftp.core.ConflictException;
 import com.trueftp.core.RandomIds;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -29,6 +31,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -43,6 +46,8 @@ public class FileStore {
     static final int MAX_DELETE_PASSES = 3;
     /** User metadata naming the API call that wrote an object ({@code x-amz-meta-trueftp-write}). */
     static final String WRITE_MARK = "trueftp-write";
+    /** User metadata naming the write whose version that call replaced ({@code none} for a new key). */
+    static final String REPLACED_MARK = "trueftp-replaced";
     /** The largest object one PUT may create; larger ones go in parts. */
     public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
     /** S3's largest object. */
@@ -57,8 +62,25 @@ public class FileStore {
     /** A batch of 1,000 deletions takes longer than a call on one object: it gets a bound of its own. */
     private final Duration batchTimeout;
 
-    /** An object's size, time and version (its ETag). */
-    public record ObjectInfo(long size, Instant modified, String etag) {
+    /**
+     * An object's size, time and version (its ETag); for one the API wrote, the mark of the write that stored it
+     * and the mark of the version that write replaced (both null otherwise).
+     */
+    public record ObjectInfo(long size, Instant modified, String etag, String mark, String replacedMark) {
+    }
+
+    /** What became of a conditional write. */
+    public enum Written {
+        /** Stored: this call's bytes are the object now. */
+        STORED,
+        /** Not stored: the key did not hold what the caller saw (another writer changed it first). */
+        REFUSED,
+        /** S3 did not say (no answer, or a retry met another writer's object): the write may have landed. */
+        UNKNOWN
+    }
+
+    /** A write's outcome and its mark, which tells its object apart from any other. */
+    public record Put(Written outcome, String mark) {
     }
 
     /**
@@ -90,7 +112,8 @@ public class FileStore {
     public Optional<ObjectInfo> head(String key) {
         try {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new ObjectInfo(head.contentLength(), head.lastModified(), head.eTag()));
+            return Optional.of(new ObjectInfo(head.contentLength(), head.lastModified(), head.eTag(),
+                    head.metadata().get(WRITE_MARK), head.metadata().get(REPLACED_MARK)));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
@@ -142,44 +165,56 @@ public class FileStore {
 
     /**
      * Stores the object only if the key still holds what the caller saw: nothing ({@code replacing} null) or
-     * the version {@code replacing}. A caller that counts bytes per key can then trust its count.
+     * that version. A caller that counts bytes per key can then trust its count. The object carries this
+     * call's mark and the mark of the version it replaced, so that a write whose outcome S3 did not tell can
+     * be settled later by what stands.
      *
-     * @return false, with nothing stored, when another writer changed the key first
+     * @throws S3Exception when S3 refuses the request itself (nothing is stored); other failures are UNKNOWN
      */
-    public boolean put(String key, byte[] bytes, String contentType, String replacing) {
-        String write = RandomIds.newId("put"); // this call's own mark on the object it writes
+    public Put put(String key, byte[] bytes, String contentType, ObjectInfo replacing) {
+        String mark = RandomIds.newId("put");
+        Map<String, String> metadata = Map.of(WRITE_MARK, mark, REPLACED_MARK,
+                replacing == null ? "none" : Objects.requireNonNullElse(replacing.mark(), "unmarked"));
         try {
             s3.putObject(b -> {
-                b.bucket(bucket).key(key).contentType(contentType).metadata(Map.of(WRITE_MARK, write));
+                b.bucket(bucket).key(key).contentType(contentType).metadata(metadata);
                 if (replacing == null) {
                     b.ifNoneMatch("*");
                 } else {
-                    b.ifMatch(replacing);
+                    b.ifMatch(replacing.etag());
                 }
             }, RequestBody.fromBytes(bytes));
-            return true;
+            return new Put(Written.STORED, mark);
         } catch (S3Exception e) {
-            // 412: the condition was false; 409: a concurrent conditional write to the same key won;
-            // 404: the version to replace was deleted meanwhile. Unless the object bears this call's mark: the SDK
-            // retried an attempt of ours that had landed, and the retry met our own write. Equal bytes prove
-            // nothing: another upload of the same bytes is another write, counted by its own request.
+            // 412: the condition was false; 409: a concurrent conditional write to the same key won; 404: the
+            // version to replace was deleted meanwhile. Unless the object bears this call's mark: the SDK retried
+            // an attempt of ours that had landed, and the retry met our own write. Equal bytes prove nothing.
             if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
-                return write.equals(markOf(key));
+                return new Put(afterLostCondition(key, mark, e), mark);
+            }
+            if (e.statusCode() >= 500) {
+                return new Put(Written.UNKNOWN, mark);
             }
             throw e;
+        } catch (SdkClientException noAnswer) {
+            return new Put(Written.UNKNOWN, mark);
         }
     }
 
-    /** The mark of the write that stored the object at {@code key} (null: none, or no object). */
-    String markOf(String key) {
+    /**
+     * After one attempt, a lost condition is certain; after several, an earlier attempt may have landed and
+     * been replaced before the last one met another writer's object.
+     */
+    private Written afterLostCondition(String key, String mark, S3Exception lost) {
         try {
-            return s3.headObject(b -> b.bucket(bucket).key(key)).metadata().get(WRITE_MARK);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return null;
+            if (mark.equals(head(key).map(ObjectInfo::mark).orElse(null))) {
+                return Written.STORED;
             }
-            throw e;
+        } catch (SdkException unreachable) {
+            return Written.UNKNOWN;
         }
+        Integer attempts = lost.numAttempts();
+        return attempts != null && attempts == 1 ? Written.REFUSED : Written.UNKNOWN;
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static com.trueftp.files.FileStore.Written.REFUSED;
+import static com.trueftp.files.FileStore.Written.STORED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,8 +38,8 @@ class FileStoreIT {
     @Test
     void aWriteForANewKeyFailsOnceTheKeyExists() {
         String key = "acc_test/ftp_test/new-" + System.nanoTime();
-        assertThat(store.put(key, bytes("first"), "text/plain", null)).isTrue();
-        assertThat(store.put(key, bytes("second"), "text/plain", null)).isFalse();
+        assertThat(outcome(store.put(key, bytes("first"), "text/plain", null))).isEqualTo(STORED);
+        assertThat(outcome(store.put(key, bytes("second"), "text/plain", null))).isEqualTo(REFUSED);
         assertThat(store.head(key).orElseThrow().size()).isEqualTo(5);
     }
 
@@ -45,18 +47,19 @@ class FileStoreIT {
     void aReplacementFailsWhenTheFileChangedSinceItWasMeasured() {
         String key = "acc_test/ftp_test/replace-" + System.nanoTime();
         store.put(key, bytes("v1"), "text/plain", null);
-        String measured = store.head(key).orElseThrow().etag();
-        assertThat(store.put(key, bytes("v2-other"), "text/plain", measured)).isTrue(); // another writer
+        FileStore.ObjectInfo measured = store.head(key).orElseThrow();
+        assertThat(outcome(store.put(key, bytes("v2-other"), "text/plain", measured))).isEqualTo(STORED); // another writer
 
-        assertThat(store.put(key, bytes("v3"), "text/plain", measured)).isFalse();
+        assertThat(outcome(store.put(key, bytes("v3"), "text/plain", measured))).isEqualTo(REFUSED);
         assertThat(store.head(key).orElseThrow().size()).isEqualTo(8);
     }
 
     @Test
     void anotherWriteOfTheSameBytesIsNotTakenForOurs() {
         String key = "acc_test/ftp_test/same-" + System.nanoTime();
-        assertThat(store.put(key, bytes("same"), "text/plain", null)).isTrue();
-        assertThat(store.put(key, bytes("same"), "text/plain", null)).as("equal bytes, someone else's write").isFalse();
+        assertThat(outcome(store.put(key, bytes("same"), "text/plain", null))).isEqualTo(STORED);
+        assertThat(outcome(store.put(key, bytes("same"), "text/plain", null))).as("equal bytes, someone else's write")
+                .isEqualTo(REFUSED);
     }
 
     @Test
@@ -78,7 +81,7 @@ class FileStoreIT {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(loseFirstAnswer)).build()) {
             FileStore retrying = new FileStore(s3, aws.graph().presigner(), config);
 
-            assertThat(retrying.put(key, bytes("mine"), "text/plain", null)).isTrue();
+            assertThat(outcome(retrying.put(key, bytes("mine"), "text/plain", null))).isEqualTo(STORED);
         }
         assertThat(lostAnswers).as("the SDK retried").hasValueGreaterThan(1);
         assertThat(store.head(key).orElseThrow().size()).isEqualTo(4);
@@ -91,7 +94,7 @@ class FileStoreIT {
         try {
             List<Future<Boolean>> writes = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                writes.add(threads.submit(() -> store.put(key, bytes("same"), "text/plain", null)));
+                writes.add(threads.submit(() -> outcome(store.put(key, bytes("same"), "text/plain", null)) == STORED));
             }
             int stored = 0;
             for (Future<Boolean> write : writes) {
@@ -107,13 +110,13 @@ class FileStoreIT {
     void aDeleteRemovesOnlyTheVersionItMeasured() {
         String key = "acc_test/ftp_test/delete-" + System.nanoTime();
         store.put(key, bytes("v1"), "text/plain", null);
-        String measured = store.head(key).orElseThrow().etag();
+        FileStore.ObjectInfo measured = store.head(key).orElseThrow();
         store.put(key, bytes("v2"), "text/plain", measured);
 
-        assertThat(store.delete(key, measured)).isFalse();
+        assertThat(store.delete(key, measured.etag())).isFalse();
         assertThat(store.head(key)).isPresent();
         assertThat(store.delete(key, store.head(key).orElseThrow().etag())).isTrue();
-        assertThat(store.delete(key, measured)).as("already gone").isFalse();
+        assertThat(store.delete(key, measured.etag())).as("already gone").isFalse();
     }
 
     @Test
@@ -140,6 +143,37 @@ class FileStoreIT {
         var missing = aws.s3().deleteObjects(b -> b.bucket(aws.config().require(Config.FILES_BUCKET)).delete(d -> d
                 .objects(o -> o.key(prefix + "never").eTag(listed)))).errors();
         assertThat(missing).extracting(e -> e.code()).containsExactly("NoSuchKey");
+    }
+
+    @Test
+    void eachWriteMarksItsObjectAndTheVersionItReplaced() {
+        String key = "acc_test/ftp_test/marks-" + System.nanoTime();
+        FileStore.Put first = store.put(key, bytes("v1"), "text/plain", null);
+        FileStore.ObjectInfo v1 = store.head(key).orElseThrow();
+        FileStore.Put second = store.put(key, bytes("v2"), "text/plain", v1);
+        FileStore.ObjectInfo v2 = store.head(key).orElseThrow();
+
+        assertThat(v1.mark()).isEqualTo(first.mark()).isNotEqualTo(second.mark());
+        assertThat(v1.replacedMark()).isEqualTo("none");
+        assertThat(v2.mark()).isEqualTo(second.mark());
+        assertThat(v2.replacedMark()).isEqualTo(first.mark());
+    }
+
+    @Test
+    void aWriteS3NeverAnsweredIsUnknownNotLost() {
+        Config config = aws.config();
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:9"))
+                .region(Region.of(config.require(Config.REGION))).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build()) {
+            FileStore nowhere = new FileStore(s3, aws.graph().presigner(), config);
+            assertThat(nowhere.put("acc_test/ftp_test/nowhere", bytes("x"), "text/plain", null).outcome())
+                    .isEqualTo(FileStore.Written.UNKNOWN);
+        }
+    }
+
+    private static FileStore.Written outcome(FileStore.Put put) {
+        return put.outcome();
     }
 
     private static byte[] bytes(String s) {

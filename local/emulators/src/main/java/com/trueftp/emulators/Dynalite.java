@@ -76,8 +76,27 @@ public final class Dynalite implements AutoCloseable {
         return port;
     }
 
+    /** Freezes (SIGSTOP) or thaws (SIGCONT) the process: a DynamoDB that accepts connections and never answers. */
+    void freeze(boolean frozen) {
+        try {
+            Process kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("could not " + (frozen ? "freeze" : "thaw") + " dynalite");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not signal dynalite", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling dynalite", e);
+        }
+    }
+
     @Override
     public void close() {
+        if (process.isAlive()) {
+            freeze(false); // a frozen process would not act on SIGTERM
+        }
         process.destroy(); // SIGTERM: dynalite closes its store cleanly
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -73,6 +73,32 @@ public final class Emulators implements AutoCloseable {
         return s3Front.endpoint();
     }
 
+    /** Failures on demand, for the tests that prove the stack answers 503 in bounded time and recovers. */
+    public Faults faults() {
+        return new Faults();
+    }
+
+    /** What can go wrong with the emulated AWS, one switch each. */
+    public final class Faults {
+        private Faults() {
+        }
+
+        /** DynamoDB accepts connections and answers nothing (a stalled dependency), or answers again. */
+        public void freezeDynamoDb(boolean frozen) {
+            dynalite.freeze(frozen);
+        }
+
+        /** S3 holds every request unanswered, or lets them through. */
+        public void freezeS3(boolean frozen) {
+            s3Front.freeze(frozen);
+        }
+
+        /** S3 refuses connections (down), or listens again on the same port. */
+        public void stopS3(boolean stopped) throws IOException {
+            s3Front.listen(!stopped);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -50,14 +50,19 @@ final class S3Front implements AutoCloseable {
             "upgrade", "transfer-encoding", "keep-alive", "te", "trailer", "date", "via", "warning", "from");
     private static final String S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-    private final HttpServer server;
+    private volatile HttpServer server;
+    private final int port;
     private final ExecutorService threads;
     private final HttpClient client;
     private final String backend;
     private final KeyLocks locks = new KeyLocks();
+    /** While frozen, requests are held unanswered (a stalled S3); thawing lets them through. */
+    private final Object thawed = new Object();
+    private boolean frozen;
 
     private S3Front(HttpServer server, ExecutorService threads, String backend) {
         this.server = server;
+        this.port = server.getAddress().getPort();
         this.threads = threads;
         this.backend = backend;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -66,25 +71,65 @@ final class S3Front implements AutoCloseable {
 
     /** Starts on a free port of 127.0.0.1, forwarding to the emulator at {@code backend}. */
     static S3Front start(String backend) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "s3-front");
             thread.setDaemon(true);
             return thread;
         });
-        S3Front front = new S3Front(server, threads, backend);
-        server.createContext("/", front::handle);
-        server.setExecutor(threads);
-        server.start();
+        S3Front front = new S3Front(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0),
+                threads, backend);
+        front.serve(front.server);
         return front;
     }
 
+    private void serve(HttpServer listening) {
+        listening.createContext("/", this::handle);
+        listening.setExecutor(threads);
+        listening.start();
+    }
+
     String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Holds every request from now on unanswered (frozen), or lets them all through (thawed). */
+    void freeze(boolean freeze) {
+        synchronized (thawed) {
+            frozen = freeze;
+            thawed.notifyAll();
+        }
+    }
+
+    /** Stops listening (connections are refused, as when S3 is unreachable) or listens again on the same port. */
+    void listen(boolean listen) throws IOException {
+        if (listen) {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            serve(server);
+        } else {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Holds a request while frozen; one that was held is then answered 503 and not carried out, like a request
+     * a stalled S3 never got to (its client has long given up on it).
+     */
+    private void awaitThaw() throws InterruptedException, IOException {
+        boolean held = false;
+        synchronized (thawed) {
+            while (frozen) {
+                held = true;
+                thawed.wait();
+            }
+        }
+        if (held) {
+            throw new IOException("held while S3 was frozen: not carried out");
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            awaitThaw();
             S3Call call = S3Call.of(exchange);
             if (call.isDeleteObjects()) {
                 deleteObjects(exchange, call);
@@ -101,7 +146,7 @@ final class S3Front implements AutoCloseable {
                 forward(exchange, call, false);
             }
         } catch (IOException | RuntimeException e) {
-            sendQuietly(exchange, 503, error("ServiceUnavailable", "the S3 front failed: " + e));
+            sendQuietly(exchange, 503, error("ServiceUnavailable", "the S3 front failed: " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -331,6 +376,7 @@ final class S3Front implements AutoCloseable {
 
     @Override
     public void close() {
+        freeze(false);
         server.stop(0);
         threads.shutdownNow();
     }

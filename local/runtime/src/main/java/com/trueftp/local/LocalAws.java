@@ -76,6 +76,11 @@ public final class LocalAws implements AutoCloseable {
         return emulators.s3Endpoint();
     }
 
+    /** The emulators' failures on demand (tests of outages). */
+    public Emulators.Faults faults() {
+        return emulators.faults();
+    }
+
     /** A client for provisioning; handlers build their own from configuration. */
     private DynamoDbClient dynamoDb() {
         return AwsModule.dynamoDbBuilder(config()).build();

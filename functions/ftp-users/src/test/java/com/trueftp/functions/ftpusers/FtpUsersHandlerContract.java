@@ -6,6 +6,7 @@ import com.trueftp.account.AccountRepository;
 import com.trueftp.account.Plan;
 import com.trueftp.core.Config;
 import com.trueftp.events.EventLog;
+import com.trueftp.files.PendingUploads;
 import com.trueftp.ftpuser.FtpUser;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.testing.AwsUnderTest;
@@ -306,8 +307,8 @@ abstract class FtpUsersHandlerContract {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
         FtpUser user = aws.ftpUsers().get(account, id);
         accounts.reserveStorage(account, 100, Plan.PRO.storageBytesLimit()); // as issuing the URL does
-        aws.graph().pendingUploads().record(user, "/never.bin", 100, Optional.empty(), null,
-                Instant.now().plus(Duration.ofHours(1)));
+        aws.graph().pendingUploads().record(user, "/never.bin",
+                new PendingUploads.Pending(100, 100, Optional.empty(), null, null), Instant.now().plus(Duration.ofHours(1)));
 
         assertThat(onUser("delete-ftp-user.json", account, id).getStatusCode()).isEqualTo(204);
 
