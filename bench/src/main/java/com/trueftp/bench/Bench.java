@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +29,7 @@ import java.util.concurrent.Callable;
 public final class Bench implements Callable<Integer> {
     /** The sections of the report, in the order a full run measures them. */
     enum Section {
-        COLD_START, WARM, RATE_LIMITER, FTP_USERS, EVENTS, FILES, ACCOUNT_WRITES;
+        COLD_START, WARM, RATE_LIMITER, FTP_USERS, EVENTS, FILES, ACCOUNT_WRITES, SOAK;
 
         static Section parse(String name) {
             return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -46,9 +47,13 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--cold-start", description = "Only (a), the cold starts: the same as --only cold-start.")
     private boolean coldStart;
 
+    @Option(names = "--soak", paramLabel = "SECONDS", description = "Only (h), the soak: a steady mixed workload for "
+            + "this long (the record is 600).")
+    private Integer soak;
+
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
-            description = "Only these sections (default: all): cold-start, warm, rate-limiter, ftp-users, events, files, "
-                    + "account-writes.")
+            description = "Only these sections (default: all but the soak): cold-start, warm, rate-limiter, ftp-users, "
+                    + "events, files, account-writes, soak.")
     private Set<Section> only;
 
     @Option(names = "--events", paramLabel = "N", description = "Events in the account of (e), at least "
@@ -68,8 +73,11 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (coldStart && only != null) {
-            throw new ParameterException(spec.commandLine(), "--cold-start and --only exclude each other");
+        if ((coldStart ? 1 : 0) + (only != null ? 1 : 0) + (soak != null ? 1 : 0) > 1) {
+            throw new ParameterException(spec.commandLine(), "--cold-start, --only and --soak exclude each other");
+        }
+        if (soak != null && soak < 1) {
+            throw new ParameterException(spec.commandLine(), "--soak needs a number of seconds, at least 1");
         }
         if (events < EventsBench.MIN_EVENTS) {
             throw new ParameterException(spec.commandLine(), "--events must be at least " + EventsBench.MIN_EVENTS);
@@ -77,7 +85,8 @@ public final class Bench implements Callable<Integer> {
         if (files < 1) {
             throw new ParameterException(spec.commandLine(), "--files must be at least 1");
         }
-        Set<Section> sections = coldStart ? EnumSet.of(Section.COLD_START) : only == null ? EnumSet.allOf(Section.class) : only;
+        Set<Section> sections = coldStart ? EnumSet.of(Section.COLD_START) : soak != null ? EnumSet.of(Section.SOAK)
+                : only == null ? EnumSet.complementOf(EnumSet.of(Section.SOAK)) : only;
         String date = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
         Machine machine = Machine.current();
         System.out.println("TrueFTP benchmark, " + date);
@@ -105,6 +114,7 @@ public final class Bench implements Callable<Integer> {
             case EVENTS -> new EventsBench(events).run();
             case FILES -> new FilesBench(files).run();
             case ACCOUNT_WRITES -> new AccountWritesBench().run();
+            case SOAK -> new SoakBench(Duration.ofSeconds(soak == null ? 600 : soak)).run();
         };
     }
 }
