@@ -28,12 +28,13 @@ import static com.trueftp.aws.Attributes.number;
 import static com.trueftp.aws.Attributes.s;
 
 /**
- * Uploads through presigned URLs, which the API does not see land. Issuing a URL counts its size at once
- * (a URL must not buy quota) and leaves a record; once the URL has expired, the user's next files request
- * settles it: an unfinished multipart upload is aborted, the object is measured, the count corrected to what
- * landed (the reservation given back if nothing did) and a {@code file.uploaded} event recorded for what landed. A change through the API to the
- * path, and the user's deletion, settle its records first, expired or not. Records live in their own table,
- * under the account and then the user, sorted by expiry.
+ * Uploads the API does not see land: through presigned URLs, and its own writes S3 did not answer. Issuing a
+ * URL counts its size at once (a URL must not buy quota) and leaves a record; once the URL has expired, the
+ * user's next files request settles it: an unfinished multipart upload is aborted, the object is measured,
+ * the count corrected to what landed (the reservation given back if nothing did) and a {@code file.uploaded}
+ * event recorded for what landed. A change through the API to the path, and the user's deletion, settle its
+ * records first, expired or not. Records live in their own table, under the account and then the user,
+ * sorted by expiry.
  */
 public class PendingUploads {
     private static final String PREFIX = "upload#";
