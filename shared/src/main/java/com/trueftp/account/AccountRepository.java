@@ -1,5 +1,6 @@
 package com.trueftp.account;
 
+import com.trueftp.aws.SingleAttempt;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.core.Json;
@@ -99,6 +100,9 @@ public class AccountRepository {
         }
     }
 
+    // The storage counter's updates are single attempts (SingleAttempt): a retry after a timed-out attempt
+    // that was applied late would count the same bytes twice; as it is, a failure leaves at most one change.
+
     /**
      * Counts {@code bytes} more in the account's storage use, unless that would take it past {@code limit}.
      *
@@ -113,7 +117,8 @@ public class AccountRepository {
                     .updateExpression("ADD storage_bytes_used :bytes")
                     .conditionExpression("attribute_exists(id) AND (attribute_not_exists(storage_bytes_used) "
                             + "OR storage_bytes_used <= :room)")
-                    .expressionAttributeValues(Map.of(":bytes", n(bytes), ":room", n(limit - bytes))));
+                    .expressionAttributeValues(Map.of(":bytes", n(bytes), ":room", n(limit - bytes)))
+                    .overrideConfiguration(SingleAttempt.only()));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -126,7 +131,8 @@ public class AccountRepository {
             dynamo.updateItem(b -> b.tableName(table).key(Map.of("id", s(accountId)))
                     .updateExpression("ADD storage_bytes_used :bytes")
                     .conditionExpression("attribute_exists(id)")
-                    .expressionAttributeValues(Map.of(":bytes", n(bytes))));
+                    .expressionAttributeValues(Map.of(":bytes", n(bytes)))
+                    .overrideConfiguration(SingleAttempt.only()));
         } catch (ConditionalCheckFailedException accountGone) {
             // nothing left to count against
         }
@@ -145,7 +151,8 @@ public class AccountRepository {
             dynamo.updateItem(b -> b.tableName(table).key(key)
                     .updateExpression("ADD storage_bytes_used :minus")
                     .conditionExpression("attribute_exists(id) AND storage_bytes_used >= :bytes")
-                    .expressionAttributeValues(Map.of(":minus", n(-bytes), ":bytes", n(bytes))));
+                    .expressionAttributeValues(Map.of(":minus", n(-bytes), ":bytes", n(bytes)))
+                    .overrideConfiguration(SingleAttempt.only()));
         } catch (ConditionalCheckFailedException lessCounted) {
             try {
                 dynamo.updateItem(b -> b.tableName(table).key(key)

@@ -20,7 +20,7 @@ import static com.trueftp.aws.Attributes.s;
  * turn before it is done ({@code turn_done}), then writes its event with the condition that the turn is still
  * its own and marks it done in the same transaction. Racing writers therefore never waste each other's work,
  * and each waits about the turns ahead of it, however many race. A writer whose change is refused passes its
- * turn on; a turn not done within {@link #STALL} (its writer stopped) is skipped by the writer after it, and
+ * turn on; a turn not done within {@link #STALL} (its writer stopped) is skipped by a writer behind it, and
  * every write being conditional on its turn, a writer that wakes up late cannot write out of turn.
  */
 final class AccountTurns {
@@ -28,6 +28,12 @@ final class AccountTurns {
     static final String DONE = "turn_done";
     /** A turn's holder needs at most two calls (4.5 s each at worst, milliseconds normally) to end it. */
     static final Duration STALL = Duration.ofSeconds(3);
+    /**
+     * Right after a skip, the turns that follow are likely abandoned too (writers that gave up in the same
+     * outage, tickets the outage applied late): a live holder notices its turn within one poll, so these get
+     * less time. A live holder skipped by mistake only queues again.
+     */
+    static final Duration STALL_AFTER_SKIP = Duration.ofMillis(300);
     /** Polling gets slower the further back a writer is in the queue, up to this. */
     private static final long MAX_POLL_MILLIS = 50;
 
@@ -62,6 +68,7 @@ final class AccountTurns {
     Turn await(String accountId, long ticket, long deadline) {
         long seenDone = -1;
         long seenAt = System.nanoTime();
+        Duration stall = STALL;
         while (true) {
             Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts).consistentRead(true)
                     .key(key(accountId)).projectionExpression(DONE + ", " + EventLog.EVENT_NUMBER)).item();
@@ -76,9 +83,9 @@ final class AccountTurns {
             if (done != seenDone) {
                 seenDone = done;
                 seenAt = now;
-            } else if (now - seenAt > STALL.toNanos() * (ticket - 1 - done)) {
-                pass(accountId, done + 1); // its writer stopped: the one behind it, or the next behind that, skips it
-                seenAt = now;
+            } else if (now - seenAt > stall.toNanos()) {
+                pass(accountId, done + 1); // its writer stopped: any writer behind it skips it (once: conditional)
+                stall = STALL_AFTER_SKIP;
                 continue;
             }
             if (now > deadline) {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
@@ -155,9 +156,10 @@ public class EventLog {
      */
     private Event writeInTurn(String accountId, AccountTurns.Turn turn, Event.Draft draft, AccountChange change,
                               List<TransactWriteItem> others, long deadline) {
+        String eventId = RandomIds.newId("evt"); // one per turn: an attempt applied late is recognised as ours
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Event event = new Event(RandomIds.newId("evt"), turn.latestEvent() + 1, draft.type(), draft.ftpUserId(),
+            Event event = new Event(eventId, turn.latestEvent() + 1, draft.type(), draft.ftpUserId(),
                     draft.username(), draft.path(), draft.size(), now);
             List<TransactWriteItem> items = new ArrayList<>(others);
             int accountIndex = items.size();
@@ -174,11 +176,12 @@ public class EventLog {
                 if (!conflict && Transactions.conditionFailedAt(e, accountIndex)) {
                     Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts)
                             .consistentRead(true).key(Map.of("id", s(accountId)))).item();
+                    if (found(account) && number(account, AccountTurns.DONE) != turn.ticket() - 1) {
+                        // Our turn is over: an earlier attempt of ours was applied after all, or we were skipped.
+                        return written(accountId, event).orElse(null);
+                    }
                     if (!found(account) || change.refuses().test(account)) {
                         throw new AccountConditionFailed();
-                    }
-                    if (number(account, AccountTurns.DONE) != turn.ticket() - 1) {
-                        return null; // skipped: this writer took too long
                     }
                 } else if (!conflict) {
                     throw e;
@@ -189,6 +192,14 @@ public class EventLog {
                 backOff(attempt);
             }
         }
+    }
+
+    /** The event as written, if the item at its number is this very event. */
+    private Optional<Event> written(String accountId, Event event) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(events).consistentRead(true)
+                .key(key(accountId, event.seq()))).item();
+        return found(item) && event.id().equals(item.get("id").s()) ? Optional.of(EventItems.fromItem(item))
+                : Optional.empty();
     }
 
     private static void backOff(int attempt) {
