@@ -100,13 +100,16 @@ final class S3Front implements AutoCloseable {
         }
     }
 
-    /** Stops listening (connections are refused, as when S3 is unreachable) or listens again on the same port. */
+    /**
+     * Stops listening (new connections are refused, as when S3 is unreachable; requests already in hand finish
+     * first, within 5 s) or listens again on the same port.
+     */
     void listen(boolean listen) throws IOException {
         if (listen) {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             serve(server);
         } else {
-            server.stop(0);
+            server.stop(5);
         }
     }
 
