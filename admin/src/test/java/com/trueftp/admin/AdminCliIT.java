@@ -246,7 +246,8 @@ class AdminCliIT {
     @Test
     void dataDirectoryLeadsToTheLocalStackRunningThere(@TempDir Path data) throws Exception {
         new LocalStackFile("http://127.0.0.1:1/api/ext/v1", ProcessHandle.current().pid(), LocalSettings.of(
-                AWS.config().require(Config.DYNAMODB_ENDPOINT), AWS.config().require(Config.S3_ENDPOINT), "secret"))
+                AWS.config().require(Config.DYNAMODB_ENDPOINT), AWS.config().require(Config.S3_ENDPOINT),
+                AWS.config().require(Config.SQS_ENDPOINT), "secret"))
                 .write(data);
 
         Outcome outcome = Outcome.of(AdminTarget::open, "--data", data.toString(), "create-account", "--plan", "pro");

@@ -1,12 +1,14 @@
 package com.trueftp.infra;
 
 import com.trueftp.account.AccountRepository;
+import com.trueftp.aws.Queues;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.events.EventLog;
 import com.trueftp.stack.LambdaFunction;
 import com.trueftp.stack.StackOutputs;
+import com.trueftp.webhooks.WebhookRepository;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -15,7 +17,13 @@ import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.FilterCriteria;
+import software.amazon.awscdk.services.lambda.FilterRule;
 import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.StartingPosition;
+import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,18 +41,26 @@ final class Functions {
     private final Stack stack;
     private final Database database;
     private final FileStorage files;
+    private final WebhookQueues queues;
     private final Path repoRoot;
     private final long eventRetentionDays;
     private final Map<LambdaFunction, Function> functions = new EnumMap<>(LambdaFunction.class);
+    /**
+     * Dispatchers at once, at most: enough for a few hundred deliveries a second; a slow receiver is paused by
+     * its circuit breaker long before it could take them all.
+     */
+    static final int DISPATCHER_MAX_CONCURRENCY = 50;
 
     /**
      * Builds into the stack's own scope: see {@link TrueFtpStack}. The jars are read from
      * {@code <repoRoot>/functions/<id>/target/lambda.jar}.
      */
-    Functions(Stack stack, Database database, FileStorage files, Path repoRoot, long eventRetentionDays) {
+    Functions(Stack stack, Database database, FileStorage files, WebhookQueues queues, Path repoRoot,
+              long eventRetentionDays) {
         this.stack = stack;
         this.database = database;
         this.files = files;
+        this.queues = queues;
         this.repoRoot = repoRoot;
         this.eventRetentionDays = eventRetentionDays;
         for (LambdaFunction f : LambdaFunction.values()) {
@@ -64,6 +80,9 @@ final class Functions {
             case FTP_USERS -> createFtpUsersFunction();
             case EVENTS -> createEventsFunction();
             case FILES -> createFilesFunction();
+            case WEBHOOKS -> createWebhooksFunction();
+            case WEBHOOK_FANOUT -> createWebhookFanOutFunction();
+            case WEBHOOK_DISPATCHER -> createWebhookDispatcherFunction();
             case OPENAPI -> createOpenApiFunction();
         };
     }
@@ -151,12 +170,77 @@ final class Functions {
         return fn;
     }
 
+    private Function createWebhooksFunction() {
+        Function fn = function(LambdaFunction.WEBHOOKS, Duration.seconds(15), Tables.WEBHOOKS,
+                Tables.WEBHOOK_DELIVERIES, Tables.RATE_LIMITS, Tables.IDEMPOTENCY_KEYS);
+        // Webhooks and the account's webhook count (transactions need the item actions); the secrets need the key.
+        allow(fn, Tables.WEBHOOKS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem");
+        database.webhookSecretsKey().grantEncryptDecrypt(fn);
+        // The deliveries log, read only.
+        allow(fn, Tables.WEBHOOK_DELIVERIES, "dynamodb:GetItem", "dynamodb:Query");
+        // Ping and redeliver queue a delivery.
+        sendsDeliveries(fn);
+        keepsIdempotencyKeys(fn);
+        countsRequests(fn);
+        return fn;
+    }
+
+    /**
+     * The events table's stream, new events only (a filter drops updates of the retention watermark and TTL
+     * removals), batches halved on error and, once retries are spent, recorded in a dead-letter queue.
+     */
+    private Function createWebhookFanOutFunction() {
+        Function fn = function(LambdaFunction.WEBHOOK_FANOUT, Duration.seconds(30), Tables.WEBHOOKS);
+        allow(fn, Tables.WEBHOOKS, "dynamodb:Query");
+        database.webhookSecretsKey().grantDecrypt(fn);
+        sendsDeliveries(fn);
+        fn.addEventSource(DynamoEventSource.Builder.create(database.table(Tables.EVENTS))
+                // From the oldest record kept: a mapping made again must not skip what was written meanwhile.
+                .startingPosition(StartingPosition.TRIM_HORIZON)
+                .batchSize(100)
+                .maxBatchingWindow(Duration.millis(0))
+                .bisectBatchOnError(true)
+                .retryAttempts(10)
+                .onFailure(new SqsDlq(queues.fanOutFailures()))
+                .filters(List.of(FilterCriteria.filter(Map.of("eventName", FilterRule.isEqual("INSERT")))))
+                .build());
+        return fn;
+    }
+
+    /**
+     * The deliveries queue, ten jobs at a time sent side by side, failures reported per message; it reads
+     * webhooks, writes their health and the deliveries log, and queues retries. Nothing else.
+     */
+    private Function createWebhookDispatcherFunction() {
+        Function fn = function(LambdaFunction.WEBHOOK_DISPATCHER, Duration.seconds(60), Tables.WEBHOOKS,
+                Tables.WEBHOOK_DELIVERIES);
+        fn.addEnvironment(Config.WEBHOOK_ALLOW_PRIVATE_TARGETS, "false");
+        allow(fn, Tables.WEBHOOKS, "dynamodb:GetItem");
+        updateOnly(fn, Tables.WEBHOOKS, WebhookRepository.HEALTH_ATTRIBUTES.toArray(String[]::new));
+        database.webhookSecretsKey().grantDecrypt(fn);
+        allow(fn, Tables.WEBHOOK_DELIVERIES, "dynamodb:PutItem");
+        sendsDeliveries(fn);
+        fn.addEventSource(SqsEventSource.Builder.create(queues.deliveries())
+                .batchSize(10)
+                .reportBatchItemFailures(true)
+                .maxConcurrency(DISPATCHER_MAX_CONCURRENCY)
+                .build());
+        return fn;
+    }
+
     /** Serves the document in its jar: no table, no bucket, no permission beyond its logs. */
     private Function createOpenApiFunction() {
         return function(LambdaFunction.OPENAPI, Duration.seconds(10));
     }
 
     // ---- building blocks ----
+
+    /** Sends to the deliveries queue (a first attempt, a retry, a ping), and knows its URL. */
+    private void sendsDeliveries(Function fn) {
+        fn.addEnvironment(Queues.WEBHOOK_DELIVERIES.urlVariable(), queues.deliveries().getQueueUrl());
+        queues.deliveries().grantSendMessages(fn);
+    }
 
     /** A function with its own log group and the names of the tables it uses in its environment. */
     private Function function(LambdaFunction f, Duration timeout, TableSpec... tablesUsed) {

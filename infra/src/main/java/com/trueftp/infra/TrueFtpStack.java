@@ -42,7 +42,8 @@ public class TrueFtpStack extends Stack {
 
         Database database = new Database(this);
         FileStorage files = new FileStorage(this);
-        Functions functions = new Functions(this, database, files, repoRoot, eventRetentionDays);
+        WebhookQueues queues = new WebhookQueues(this);
+        Functions functions = new Functions(this, database, files, queues, repoRoot, eventRetentionDays);
         new Api(this, functions, authCacheTtl, domain);
     }
 

@@ -88,7 +88,9 @@ class TrueFtpStackTest {
             assertThat(props).containsEntry("BillingMode", "PAY_PER_REQUEST");
             assertThat(at(props, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")).isEqualTo(true);
             assertThat(at(props, "SSESpecification", "SSEEnabled")).isEqualTo(true);
-            assertThat(at(props, "SSESpecification", "KMSMasterKeyId")).as("AWS-managed key").isNull();
+            // AWS-managed keys, except the webhooks table's own key for the signing secrets.
+            assertThat(at(props, "SSESpecification", "KMSMasterKeyId")).as(spec.id()).isEqualTo(
+                    spec.equals(Tables.WEBHOOKS) ? Map.of("Fn::GetAtt", List.of("WebhookSecretsKey5C1E05FC", "Arn")) : null);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> definitions = (List<Map<String, Object>>) props.get("AttributeDefinitions");
             for (TableSpec.Key key : keys(spec)) {
@@ -120,8 +122,10 @@ class TrueFtpStackTest {
                     .containsEntry("Architectures", List.of("arm64"))
                     .containsEntry("MemorySize", 1024)
                     .containsEntry("Description", f.description());
-            // Within API Gateway's 29 s: the files and ftp-users functions may delete thousands of objects.
-            assertThat(((Number) props.get("Timeout")).intValue()).as(f.id()).isBetween(10, 29);
+            // Within API Gateway's 29 s: the files and ftp-users functions may delete thousands of objects. The
+            // event-driven ones have no client waiting: the dispatcher's batch of ten attempts takes up to 15 s each.
+            boolean servesRequests = f == LambdaFunction.AUTHORIZER || !Routes.of(f).isEmpty();
+            assertThat(((Number) props.get("Timeout")).intValue()).as(f.id()).isBetween(10, servesRequests ? 29 : 60);
             assertThat(at(props, "Environment", "Variables", "JAVA_TOOL_OPTIONS"))
                     .isEqualTo("-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
             assertThat(at(props, "LoggingConfig", "LogFormat")).isEqualTo("JSON");
@@ -285,7 +289,9 @@ class TrueFtpStackTest {
     @CsvSource(delimiter = '|', value = {
             "FILES     | accounts | id, storage_bytes_used, event_seq, turn_ticket, turn_done",
             "FTP_USERS | accounts | id, ftp_users_used, storage_bytes_used, event_seq, turn_ticket, turn_done",
-            "EVENTS    | events   | account_id, seq, events_from"})
+            "EVENTS    | events   | account_id, seq, events_from",
+            "WEBHOOK_DISPATCHER | webhooks | account_id, sk, consecutive_failures, failing_since, paused_until, active, "
+                    + "disabled_reason, updated_at"})
     void aFunctionUpdatesOnlyTheAttributesItOwns(LambdaFunction f, String table, String attributes) {
         TableSpec spec = Tables.ALL.stream().filter(t -> t.id().equals(table)).findFirst().orElseThrow();
         List<Map<String, Object>> updates = statements(f).stream()
@@ -297,6 +303,86 @@ class TrueFtpStackTest {
         assertThat(updates.get(0).get("Condition")).isEqualTo(Map.of(
                 "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of(attributes.split(", ", -1))),
                 "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", List.of("NONE", "UPDATED_OLD", "UPDATED_NEW"))));
+    }
+
+    @Test
+    void webhookFunctionsReachOnlyTheTablesTheyNeed() {
+        String webhooks = tableId(Tables.WEBHOOKS);
+        String deliveries = tableId(Tables.WEBHOOK_DELIVERIES);
+        assertThat(dynamoDb(LambdaFunction.WEBHOOK_DISPATCHER)).isEqualTo(Map.of(
+                webhooks, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"), deliveries, Set.of("dynamodb:PutItem")));
+        // The fan-out reads the events table's stream (its records only, no item), and queries webhooks.
+        assertThat(dynamoDb(LambdaFunction.WEBHOOK_FANOUT)).isEqualTo(Map.of(webhooks, Set.of("dynamodb:Query"),
+                tableId(Tables.EVENTS), Set.of("dynamodb:DescribeStream", "dynamodb:GetRecords",
+                        "dynamodb:GetShardIterator"), "\"*\"", Set.of("dynamodb:ListStreams")));
+        assertThat(dynamoDb(LambdaFunction.WEBHOOKS)).containsOnlyKeys(webhooks, deliveries,
+                tableId(Tables.RATE_LIMITS), tableId(Tables.IDEMPOTENCY_KEYS));
+        assertThat(dynamoDb(LambdaFunction.WEBHOOKS).get(deliveries)).containsOnly("dynamodb:GetItem", "dynamodb:Query");
+        for (LambdaFunction f : List.of(LambdaFunction.WEBHOOKS, LambdaFunction.WEBHOOK_FANOUT,
+                LambdaFunction.WEBHOOK_DISPATCHER)) {
+            assertThat(permissions(f)).as(f.id()).containsKey("WebhookSecretsKey5C1E05FC")
+                    .containsKey("WebhookDeliveriesQueueA79A9393");
+            assertThat(permissions(f).get("WebhookDeliveriesQueueA79A9393")).as(f.id()).contains("sqs:SendMessage");
+        }
+        assertThat(environment(LambdaFunction.WEBHOOK_DISPATCHER))
+                .containsEntry(Config.WEBHOOK_ALLOW_PRIVATE_TARGETS, "false");
+    }
+
+    @Test
+    void theEventsStreamFeedsTheFanOutAndTheDeliveriesQueueTheDispatcher() {
+        Map<String, Object> events = properties(resources(template, "AWS::DynamoDB::Table").get(tableId(Tables.EVENTS)));
+        assertThat(at(events, "StreamSpecification", "StreamViewType")).isEqualTo("NEW_IMAGE");
+        Map<String, Map<String, Object>> mappings = resources(template, "AWS::Lambda::EventSourceMapping");
+        assertThat(mappings).hasSize(2);
+        Map<String, Object> stream = mappings.values().stream().map(Stacks::properties)
+                .filter(p -> p.containsKey("StartingPosition")).findFirst().orElseThrow();
+        assertThat(referencedId(stream.get("FunctionName"))).isEqualTo(functionId(template,
+                LambdaFunction.WEBHOOK_FANOUT.handler()));
+        assertThat(referencedId(stream.get("EventSourceArn"))).isEqualTo(tableId(Tables.EVENTS));
+        assertThat(stream).containsEntry("StartingPosition", "TRIM_HORIZON").containsEntry("BisectBatchOnFunctionError", true)
+                .containsEntry("BatchSize", 100);
+        assertThat(referencedId(at(stream, "DestinationConfig", "OnFailure", "Destination")))
+                .isEqualTo("WebhookFanOutFailures18557B4B");
+        assertThat(Json.write(at(stream, "FilterCriteria"))).contains("INSERT");
+
+        Map<String, Object> queue = mappings.values().stream().map(Stacks::properties)
+                .filter(p -> !p.containsKey("StartingPosition")).findFirst().orElseThrow();
+        assertThat(referencedId(queue.get("FunctionName"))).isEqualTo(functionId(template,
+                LambdaFunction.WEBHOOK_DISPATCHER.handler()));
+        assertThat(referencedId(queue.get("EventSourceArn"))).isEqualTo("WebhookDeliveriesQueueA79A9393");
+        assertThat(queue).containsEntry("BatchSize", 10)
+                .containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"));
+        assertThat(at(queue, "ScalingConfig", "MaximumConcurrency")).isEqualTo(50);
+    }
+
+    @Test
+    void everyQueueIsEncryptedTlsOnlyAndTheDeliveriesQueueHasADeadLetterQueue() {
+        Map<String, Map<String, Object>> queues = resources(template, "AWS::SQS::Queue");
+        assertThat(queues).hasSize(3);
+        queues.forEach((id, q) -> assertThat(properties(q)).as(id).containsEntry("SqsManagedSseEnabled", true)
+                .containsEntry("MessageRetentionPeriod", 1_209_600));
+        Map<String, Object> deliveries = properties(queues.get("WebhookDeliveriesQueueA79A9393"));
+        // At least six times the dispatcher's 60 s, as Lambda asks of a queue it consumes.
+        assertThat(deliveries).containsEntry("VisibilityTimeout", 360);
+        assertThat(at(deliveries, "RedrivePolicy", "maxReceiveCount")).isEqualTo(5);
+        assertThat(referencedId(at(deliveries, "RedrivePolicy", "deadLetterTargetArn")))
+                .isEqualTo("WebhookDeliveriesDeadLettersA6F18856");
+        assertThat(Json.write(resources(template, "AWS::SQS::QueuePolicy"))).contains("aws:SecureTransport");
+        Map<String, Object> key = properties(resources(template, "AWS::KMS::Key").get("WebhookSecretsKey5C1E05FC"));
+        assertThat(key).containsEntry("EnableKeyRotation", true);
+    }
+
+    /** The DynamoDB actions of the function's role, by table. */
+    private static Map<String, Set<String>> dynamoDb(LambdaFunction f) {
+        Map<String, Set<String>> byTable = new TreeMap<>();
+        permissions(f).forEach((resource, actions) -> {
+            Set<String> dynamo = new HashSet<>(actions);
+            dynamo.removeIf(a -> !a.startsWith("dynamodb:"));
+            if (!dynamo.isEmpty()) {
+                byTable.put(resource, dynamo);
+            }
+        });
+        return byTable;
     }
 
     @Test

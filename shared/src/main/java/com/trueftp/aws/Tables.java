@@ -46,8 +46,20 @@ public final class Tables {
     public static final TableSpec IDEMPOTENCY_KEYS = new TableSpec("idempotency-keys", "IDEMPOTENCY_KEYS_TABLE",
             TableSpec.Key.string("account_id"), TableSpec.Key.string("idempotency_key"), List.of(), "expires_at");
 
+    /**
+     * An account's webhooks under one partition: {@code webhook#<id>} items (ids sort by creation time) and one
+     * {@code count} item that keeps their number under the limit. The signing secrets live here: on AWS the
+     * table is encrypted with its own KMS key.
+     */
+    public static final TableSpec WEBHOOKS = new TableSpec("webhooks", "WEBHOOKS_TABLE",
+            TableSpec.Key.string("account_id"), TableSpec.Key.string("sk"), List.of(), null);
+
+    /** Every delivery attempt of a webhook by its id (ids sort by time: newest first is a reversed query); TTL 30 days. */
+    public static final TableSpec WEBHOOK_DELIVERIES = new TableSpec("webhook-deliveries", "WEBHOOK_DELIVERIES_TABLE",
+            TableSpec.Key.string("webhook_id"), TableSpec.Key.string("id"), List.of(), "expires_at");
+
     public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS, UPLOAD_URLS,
-            IDEMPOTENCY_KEYS);
+            IDEMPOTENCY_KEYS, WEBHOOKS, WEBHOOK_DELIVERIES);
 
     public static final class ApiKeysIndexes {
         public static final String BY_ACCOUNT = "by-account";

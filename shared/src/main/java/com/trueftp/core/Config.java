@@ -40,6 +40,15 @@ public final class Config {
     public static final String EVENT_RETENTION_DAYS = "EVENT_RETENTION_DAYS";
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
 
+    public static final String SQS_ENDPOINT = "AWS_ENDPOINT_URL_SQS";
+    /** "true" lets webhooks reach any address over http or https (the local runtime); otherwise https to public addresses only. */
+    public static final String WEBHOOK_ALLOW_PRIVATE_TARGETS = "WEBHOOK_ALLOW_PRIVATE_TARGETS";
+    /** The gaps between a failed delivery and its retries, in seconds, comma-separated (all from the first failure). */
+    public static final String WEBHOOK_RETRY_SCHEDULE = "WEBHOOK_RETRY_SCHEDULE";
+    /** How long a webhook may fail (with at least 20 failed attempts in a row) before it is turned off. */
+    public static final String WEBHOOK_DISABLE_AFTER_SECONDS = "WEBHOOK_DISABLE_AFTER_SECONDS";
+    public static final Duration DEFAULT_WEBHOOK_DISABLE_AFTER = Duration.ofDays(5);
+
     private final Map<String, String> values;
 
     private Config(Map<String, String> values) {
@@ -91,6 +100,14 @@ public final class Config {
 
     public Duration s3BatchTimeout() {
         return seconds(S3_BATCH_TIMEOUT_SECONDS, DEFAULT_S3_BATCH_TIMEOUT);
+    }
+
+    public boolean webhookAllowPrivateTargets() {
+        return get(WEBHOOK_ALLOW_PRIVATE_TARGETS).map(Boolean::parseBoolean).orElse(false);
+    }
+
+    public Duration webhookDisableAfter() {
+        return seconds(WEBHOOK_DISABLE_AFTER_SECONDS, DEFAULT_WEBHOOK_DISABLE_AFTER);
     }
 
     private Duration seconds(String name, Duration otherwise) {

@@ -13,6 +13,11 @@ public record ApiResponse(int status, Object body, Map<String, String> headers) 
         return new ApiResponse(201, body, Map.of());
     }
 
+    /** Taken on, to be carried out shortly (a queued delivery). */
+    public static ApiResponse accepted(Object body) {
+        return new ApiResponse(202, body, Map.of());
+    }
+
     public static ApiResponse noContent() {
         return new ApiResponse(204, null, Map.of());
     }

@@ -52,6 +52,15 @@ public final class Routes {
             route("POST", "/ftp-users/{id}/files/mkdir", LambdaFunction.FILES),
             route("POST", "/ftp-users/{id}/files/upload-url", LambdaFunction.FILES),
             route("GET", "/events", LambdaFunction.EVENTS),
+            route("GET", "/webhooks", LambdaFunction.WEBHOOKS),
+            route("POST", "/webhooks", LambdaFunction.WEBHOOKS),
+            route("GET", "/webhooks/{id}", LambdaFunction.WEBHOOKS),
+            route("PUT", "/webhooks/{id}", LambdaFunction.WEBHOOKS),
+            route("DELETE", "/webhooks/{id}", LambdaFunction.WEBHOOKS),
+            route("POST", "/webhooks/{id}/ping", LambdaFunction.WEBHOOKS),
+            route("POST", "/webhooks/{id}/rotate-secret", LambdaFunction.WEBHOOKS),
+            route("GET", "/webhooks/{id}/deliveries", LambdaFunction.WEBHOOKS),
+            route("POST", "/webhooks/{id}/deliveries/{delivery_id}/redeliver", LambdaFunction.WEBHOOKS),
             // The API's own description, for client generators: no token needed.
             new Route("GET", "/openapi.json", LambdaFunction.OPENAPI, null));
 

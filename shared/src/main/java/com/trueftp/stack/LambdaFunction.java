@@ -11,6 +11,12 @@ public enum LambdaFunction {
     FILES("files", "com.trueftp.functions.files.FilesHandler",
             "/ftp-users/{id}/files: list, download, upload, upload-url, delete, mkdir"),
     EVENTS("events", "com.trueftp.functions.events.EventsHandler", "GET /events: the audit stream"),
+    WEBHOOKS("webhooks", "com.trueftp.functions.webhooks.WebhooksHandler",
+            "/webhooks: create, list, get, update, delete, ping, rotate-secret, deliveries, redeliver"),
+    WEBHOOK_FANOUT("webhook-fanout", "com.trueftp.functions.webhookfanout.WebhookFanOutHandler",
+            "Events table stream -> one queued delivery per matching webhook and event"),
+    WEBHOOK_DISPATCHER("webhook-dispatcher", "com.trueftp.functions.webhookdispatcher.WebhookDispatcherHandler",
+            "Deliveries queue -> signed HTTPS POST to the receiver, logged, retried"),
     OPENAPI("openapi", "com.trueftp.functions.openapi.OpenApiHandler", "GET /openapi.json: the API's OpenAPI document");
 
     private final String id;

@@ -1,5 +1,7 @@
 package com.trueftp.stack;
 
+import com.trueftp.aws.QueueSpec;
+import com.trueftp.aws.Queues;
 import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
@@ -18,12 +20,15 @@ public final class LocalSettings {
     public static final String SECRET_KEY = "local-secret";
     /** The files bucket's name on an emulator. */
     public static final String FILES_BUCKET = "trueftp-files";
+    /** The account the emulators pretend to be (it appears in queue URLs and ARNs). */
+    public static final String ACCOUNT_ID = "000000000000";
 
     private LocalSettings() {
     }
 
     /** As environment variable names and values, in a stable order. */
-    public static Map<String, String> of(String dynamoEndpoint, String s3Endpoint, String cursorSecret) {
+    public static Map<String, String> of(String dynamoEndpoint, String s3Endpoint, String sqsEndpoint,
+                                         String cursorSecret) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(Config.REGION, REGION);
         settings.put(Config.ACCESS_KEY_ID, ACCESS_KEY);
@@ -33,10 +38,26 @@ public final class LocalSettings {
         settings.put(Config.S3_FORCE_PATH_STYLE, "true");
         settings.put(Config.FILES_BUCKET, FILES_BUCKET);
         settings.put(Config.CURSOR_SECRET, cursorSecret);
+        settings.put(Config.SQS_ENDPOINT, sqsEndpoint);
+        for (QueueSpec queue : Queues.ALL) {
+            settings.put(queue.urlVariable(), queueUrl(sqsEndpoint, queue.id()));
+        }
+        // Receivers on a laptop listen on 127.0.0.1 over plain http.
+        settings.put(Config.WEBHOOK_ALLOW_PRIVATE_TARGETS, "true");
         for (TableSpec table : Tables.ALL) {
             settings.put(table.nameVariable(), tableName(table));
         }
         return settings;
+    }
+
+    /** A queue's name on an emulator. */
+    public static String queueName(String id) {
+        return "trueftp-" + id;
+    }
+
+    /** A queue's URL on the SQS emulator: its endpoint, the account, the name. */
+    public static String queueUrl(String sqsEndpoint, String id) {
+        return sqsEndpoint + "/" + ACCOUNT_ID + "/" + queueName(id);
     }
 
     /** A table's name on an emulator. */

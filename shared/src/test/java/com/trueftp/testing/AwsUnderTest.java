@@ -114,9 +114,9 @@ public record AwsUnderTest(String name, Config config, TestGraph graph) {
         return settingsAt("http://127.0.0.1:" + port);
     }
 
-    /** The handlers' settings with both AWS APIs at {@code endpoint}. */
+    /** The handlers' settings with every AWS API at {@code endpoint}. */
     private static Config settingsAt(String endpoint) {
-        return Config.of(LocalSettings.of(endpoint, endpoint, "test-cursor-secret"));
+        return Config.of(LocalSettings.of(endpoint, endpoint, endpoint, "test-cursor-secret"));
     }
 
     private static int closedPort() {

@@ -1,12 +1,16 @@
 package com.trueftp.testing;
 
 import com.trueftp.aws.AwsModule;
+import com.trueftp.aws.Queues;
+import com.trueftp.aws.SqsModule;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.emulators.Emulators;
 import com.trueftp.stack.LocalSettings;
+import com.trueftp.stack.QueueProvisioner;
 import com.trueftp.stack.TableProvisioner;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,9 +35,12 @@ final class SharedEmulators {
                 throw new UncheckedIOException(e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(emulators::close));
-            config = Config.of(LocalSettings.of(emulators.dynamoEndpoint(), emulators.s3Endpoint(), "test-cursor-secret"));
-            try (DynamoDbClient dynamo = AwsModule.dynamoDbBuilder(config).build()) {
+            config = Config.of(LocalSettings.of(emulators.dynamoEndpoint(), emulators.s3Endpoint(),
+                    emulators.sqsEndpoint(), "test-cursor-secret"));
+            try (DynamoDbClient dynamo = AwsModule.dynamoDbBuilder(config).build();
+                 SqsClient sqs = SqsModule.sqsBuilder(config).build()) {
                 TableProvisioner.createTables(dynamo, Tables.ALL);
+                QueueProvisioner.createQueues(sqs, emulators.sqsEndpoint(), Queues.ALL);
             }
         }
         return config;

@@ -6,40 +6,53 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The AWS-API emulators, started together: dynalite (DynamoDB) and S3Mock (S3, with one bucket) behind
- * {@link S3Front}. They know
- * nothing of TrueFTP's tables or settings: whoever starts them provisions the tables and configures the handlers.
+ * The AWS-API emulators, started together: dynalite (DynamoDB), S3Mock (S3, with one bucket) behind
+ * {@link S3Front}, and ElasticMQ (SQS, see {@link ElasticMq}). SQS queues and their messages live in memory only,
+ * even with a data directory: a restart of the local runtime loses them (tables and objects survive). They know
+ * nothing of TrueFTP's tables, queues or settings: whoever starts them provisions the tables and queues and
+ * configures the handlers.
  */
 public final class Emulators implements AutoCloseable {
     private final Dynalite dynalite;
     private final S3Emulator s3;
     private final S3Front s3Front;
+    private final ElasticMq sqs;
 
-    private Emulators(Dynalite dynalite, S3Emulator s3, S3Front s3Front) {
+    private Emulators(Dynalite dynalite, S3Emulator s3, S3Front s3Front, ElasticMq sqs) {
         this.dynalite = dynalite;
         this.s3 = s3;
         this.s3Front = s3Front;
+        this.sqs = sqs;
     }
 
     /**
      * @param dynamoPort 0 for any free port
-     * @param dataDir    null keeps everything in memory (objects in a temporary directory)
+     * @param dataDir    null keeps everything in memory (objects in a temporary directory); SQS is in memory anyway
      * @param bucket     the bucket S3Mock creates at start
      */
     public static Emulators start(int dynamoPort, Path dataDir, String bucket) throws IOException {
-        // S3Mock takes seconds to start: it starts while dynalite starts.
+        // S3Mock and ElasticMQ take seconds to start: they start while dynalite starts, each on its own thread
+        // (the common pool may have a single one).
         CompletableFuture<S3Emulator> s3 = CompletableFuture.supplyAsync(() -> {
             try {
                 return S3Emulator.start(dataDir == null ? null : dataDir.resolve("s3"), bucket);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }, Emulators::onOwnThread);
+        CompletableFuture<ElasticMq> sqs = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ElasticMq.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, Emulators::onOwnThread);
         Dynalite dynalite;
         try {
             dynalite = Dynalite.start(dynamoPort, dataDir == null ? null : dataDir.resolve("dynamodb"));
         } catch (IOException | RuntimeException e) {
             closeWhenStarted(s3);
+            closeWhenStarted(sqs);
             throw e;
         }
         S3Emulator s3Emulator;
@@ -47,21 +60,43 @@ public final class Emulators implements AutoCloseable {
             s3Emulator = s3.join();
         } catch (RuntimeException e) {
             dynalite.close();
+            closeWhenStarted(sqs);
             throw e;
         }
+        ElasticMq elasticMq;
         try {
-            return new Emulators(dynalite, s3Emulator, S3Front.start(s3Emulator.endpoint()));
-        } catch (IOException | RuntimeException e) {
+            elasticMq = sqs.join();
+        } catch (RuntimeException e) {
             dynalite.close();
             s3Emulator.close();
             throw e;
         }
+        try {
+            return new Emulators(dynalite, s3Emulator, S3Front.start(s3Emulator.endpoint()), elasticMq);
+        } catch (IOException | RuntimeException e) {
+            dynalite.close();
+            s3Emulator.close();
+            elasticMq.close();
+            throw e;
+        }
     }
 
-    /** Nothing waits for this: the caller is already failing, and S3Mock stops once it has started. */
+    private static void onOwnThread(Runnable task) {
+        Thread thread = new Thread(task, "emulator-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Nothing waits for this: the caller is already failing, and the emulator stops once it has started. */
     @SuppressWarnings("FutureReturnValueIgnored")
-    private static void closeWhenStarted(CompletableFuture<S3Emulator> s3) {
-        s3.thenAccept(S3Emulator::close);
+    private static <T extends AutoCloseable> void closeWhenStarted(CompletableFuture<T> emulator) {
+        emulator.thenAccept(started -> {
+            try {
+                started.close();
+            } catch (Exception e) {
+                // the caller is failing already, for a better reason
+            }
+        });
     }
 
     public String dynamoEndpoint() {
@@ -71,6 +106,11 @@ public final class Emulators implements AutoCloseable {
     /** The S3 endpoint every client uses: the front that makes the emulator's conditional requests atomic. */
     public String s3Endpoint() {
         return s3Front.endpoint();
+    }
+
+    /** The SQS endpoint (ElasticMQ); the queue URLs it hands out name it too. */
+    public String sqsEndpoint() {
+        return sqs.endpoint();
     }
 
     /** Failures on demand, for the tests that prove the stack answers 503 in bounded time and recovers. */
@@ -104,8 +144,12 @@ public final class Emulators implements AutoCloseable {
         try {
             dynalite.close();
         } finally {
-            s3Front.close();
-            s3.close();
+            try {
+                s3Front.close();
+                s3.close();
+            } finally {
+                sqs.close();
+            }
         }
     }
 }

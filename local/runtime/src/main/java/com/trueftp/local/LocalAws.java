@@ -1,13 +1,17 @@
 package com.trueftp.local;
 
 import com.trueftp.aws.AwsModule;
+import com.trueftp.aws.Queues;
+import com.trueftp.aws.SqsModule;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.core.RandomIds;
 import com.trueftp.emulators.Emulators;
 import com.trueftp.stack.LocalSettings;
+import com.trueftp.stack.QueueProvisioner;
 import com.trueftp.stack.TableProvisioner;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,9 +38,10 @@ public final class LocalAws implements AutoCloseable {
         Emulators emulators = Emulators.start(dynamoPort, dataDir, LocalSettings.FILES_BUCKET);
         try {
             LocalAws aws = new LocalAws(emulators, LocalSettings.of(emulators.dynamoEndpoint(),
-                    emulators.s3Endpoint(), cursorSecret(dataDir)));
-            try (DynamoDbClient dynamo = aws.dynamoDb()) {
+                    emulators.s3Endpoint(), emulators.sqsEndpoint(), cursorSecret(dataDir)));
+            try (DynamoDbClient dynamo = aws.dynamoDb(); SqsClient sqs = aws.sqs()) {
                 TableProvisioner.createTables(dynamo, Tables.ALL);
+                QueueProvisioner.createQueues(sqs, emulators.sqsEndpoint(), Queues.ALL);
             }
             return aws;
         } catch (IOException | RuntimeException e) {
@@ -81,9 +86,17 @@ public final class LocalAws implements AutoCloseable {
         return emulators.faults();
     }
 
-    /** A client for provisioning; handlers build their own from configuration. */
-    private DynamoDbClient dynamoDb() {
+    public String sqsEndpoint() {
+        return emulators.sqsEndpoint();
+    }
+
+    /** A client for provisioning and event sources; handlers build their own from configuration. */
+    DynamoDbClient dynamoDb() {
         return AwsModule.dynamoDbBuilder(config()).build();
+    }
+
+    SqsClient sqs() {
+        return SqsModule.sqsBuilder(config()).build();
     }
 
     @Override

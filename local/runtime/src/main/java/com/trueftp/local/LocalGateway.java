@@ -268,13 +268,7 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     private Object handler(LambdaFunction function) {
-        return handlers.computeIfAbsent(function, f -> {
-            try {
-                return Class.forName(f.handler()).getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot create handler " + f.handler(), e);
-            }
-        });
+        return handlers.computeIfAbsent(function, LambdaHandlers::create);
     }
 
     /** The usage plan is the one of the account's plan, which the authorizer passes in its context. */

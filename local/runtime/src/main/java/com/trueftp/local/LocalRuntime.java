@@ -1,25 +1,34 @@
 package com.trueftp.local;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.trueftp.aws.Queues;
+import com.trueftp.stack.LambdaFunction;
 import com.trueftp.stack.LocalStackFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The whole local stack: emulators with the tables, handler configuration, and the gateway.
  * Handlers read their configuration from system properties here, so one runtime runs per JVM.
  */
 public final class LocalRuntime implements AutoCloseable {
+    /** Dispatcher instances side by side, as Lambda runs several (the stack's maximum concurrency is larger). */
+    static final int DISPATCHER_CONCURRENCY = 10;
+
     private final LocalAws aws;
     private final LocalGateway gateway;
     private final Path dataDir;
+    private final List<AutoCloseable> eventSources;
 
-    private LocalRuntime(LocalAws aws, LocalGateway gateway, Path dataDir) {
+    private LocalRuntime(LocalAws aws, LocalGateway gateway, Path dataDir, List<AutoCloseable> eventSources) {
         this.aws = aws;
         this.gateway = gateway;
         this.dataDir = dataDir;
+        this.eventSources = eventSources;
     }
 
     /**
@@ -31,11 +40,24 @@ public final class LocalRuntime implements AutoCloseable {
         LocalAws aws = LocalAws.start(0, dataDir);
         try {
             aws.settings().forEach(System::setProperty); // handlers read these as if from their environment
-            LocalGateway gateway = LocalGateway.start(port, authCacheTtl, logLevel, true);
+            // The event sources start first: an event written through the gateway is never before the stream's start.
+            List<AutoCloseable> eventSources = new ArrayList<>();
+            LocalGateway gateway;
+            try {
+                eventSources.add(new EventStreamSource(aws.dynamoDb(), aws.config(), LambdaFunction.WEBHOOK_FANOUT,
+                        dataDir, logLevel));
+                eventSources.add(new SqsEventSource(aws.sqs(),
+                        aws.config().require(Queues.WEBHOOK_DELIVERIES.urlVariable()),
+                        LambdaFunction.WEBHOOK_DISPATCHER, DISPATCHER_CONCURRENCY, logLevel));
+                gateway = LocalGateway.start(port, authCacheTtl, logLevel, true);
+            } catch (IOException | RuntimeException e) {
+                closeAll(eventSources);
+                throw e;
+            }
             if (dataDir != null) {
                 new LocalStackFile(gateway.baseUrl(), ProcessHandle.current().pid(), aws.settings()).write(dataDir);
             }
-            return new LocalRuntime(aws, gateway, dataDir);
+            return new LocalRuntime(aws, gateway, dataDir, eventSources);
         } catch (IOException | RuntimeException e) {
             aws.close();
             throw e;
@@ -53,9 +75,20 @@ public final class LocalRuntime implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        closeAll(eventSources);
         if (dataDir != null) {
             LocalStackFile.delete(dataDir);
         }
         aws.close();
+    }
+
+    private static void closeAll(List<AutoCloseable> eventSources) {
+        for (AutoCloseable source : eventSources) {
+            try {
+                source.close();
+            } catch (Exception e) {
+                System.err.println("stopping an event source: " + e);
+            }
+        }
     }
 }
