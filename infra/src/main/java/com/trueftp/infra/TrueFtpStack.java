@@ -44,6 +44,7 @@ public class TrueFtpStack extends Stack {
         FileStorage files = new FileStorage(this);
         WebhookQueues queues = new WebhookQueues(this);
         Functions functions = new Functions(this, database, files, queues, repoRoot, eventRetentionDays);
+        new WebhookAlarms(this, queues, functions);
         new Api(this, functions, authCacheTtl, domain);
     }
 

@@ -18,11 +18,18 @@ final class WebhookQueues {
     private static final Duration KEPT = Duration.days(14);
 
     private final Queue deliveries;
+    private final Queue deliveriesDeadLetters;
     private final Queue fanOutFailures;
 
     /** Builds into the stack's own scope: see {@link TrueFtpStack}. */
     WebhookQueues(Stack stack) {
-        this.deliveries = create(stack, Queues.WEBHOOK_DELIVERIES);
+        String name = StackOutputs.pascal(Queues.WEBHOOK_DELIVERIES.id());
+        this.deliveriesDeadLetters = Queue.Builder.create(stack, name + "DeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(KEPT)
+                .build();
+        this.deliveries = create(stack, Queues.WEBHOOK_DELIVERIES, deliveriesDeadLetters);
         this.fanOutFailures = Queue.Builder.create(stack, "WebhookFanOutFailures")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -34,17 +41,16 @@ final class WebhookQueues {
         return deliveries;
     }
 
+    Queue deliveriesDeadLetters() {
+        return deliveriesDeadLetters;
+    }
+
     Queue fanOutFailures() {
         return fanOutFailures;
     }
 
-    private static Queue create(Stack stack, QueueSpec spec) {
+    private static Queue create(Stack stack, QueueSpec spec, Queue deadLetters) {
         String name = StackOutputs.pascal(spec.id());
-        Queue deadLetters = Queue.Builder.create(stack, name + "DeadLetters")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(KEPT)
-                .build();
         return Queue.Builder.create(stack, name + "Queue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)

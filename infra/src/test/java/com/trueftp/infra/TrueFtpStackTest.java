@@ -356,7 +356,7 @@ class TrueFtpStackTest {
     }
 
     @Test
-    void everyQueueIsEncryptedTlsOnlyAndTheDeliveriesQueueHasADeadLetterQueue() {
+    void everyQueueIsEncryptedTlsOnlyWithADeadLetterQueueAndAlarmsOnThemAndTheStreamsAge() {
         Map<String, Map<String, Object>> queues = resources(template, "AWS::SQS::Queue");
         assertThat(queues).hasSize(3);
         queues.forEach((id, q) -> assertThat(properties(q)).as(id).containsEntry("SqsManagedSseEnabled", true)
@@ -368,6 +368,9 @@ class TrueFtpStackTest {
         assertThat(referencedId(at(deliveries, "RedrivePolicy", "deadLetterTargetArn")))
                 .isEqualTo("WebhookDeliveriesDeadLettersA6F18856");
         assertThat(Json.write(resources(template, "AWS::SQS::QueuePolicy"))).contains("aws:SecureTransport");
+        Map<String, Map<String, Object>> alarms = resources(template, "AWS::CloudWatch::Alarm");
+        assertThat(Json.write(alarms)).contains("WebhookDeliveriesDeadLettersA6F18856")
+                .contains("WebhookFanOutFailures18557B4B").contains("IteratorAge");
         Map<String, Object> key = properties(resources(template, "AWS::KMS::Key").get("WebhookSecretsKey5C1E05FC"));
         assertThat(key).containsEntry("EnableKeyRotation", true);
     }

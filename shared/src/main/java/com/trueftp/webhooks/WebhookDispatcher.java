@@ -89,7 +89,9 @@ public class WebhookDispatcher {
         }
         Webhook webhook = found.get();
         if (!job.kind().once() && mustWait(webhook, now)) {
-            Instant until = webhook.health().pausedUntil().isAfter(now) ? webhook.health().pausedUntil() : now;
+            Instant paused = webhook.health().pausedUntil();
+            // Paused: until the pause ends. Another job probing the receiver: a moment, for its outcome.
+            Instant until = paused.isAfter(now) ? paused : now.plus(SLOW);
             Instant at = until.plusMillis(ThreadLocalRandom.current().nextLong(1000)); // spread the waiting jobs
             queue.sendLater(job.notBefore(at), Duration.between(now, at));
             return Result.WAITING;

@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -131,8 +133,9 @@ class WebhookSenderTest {
     void timesOutAtTheDeadlineWhenTheReceiverNeverAnswers() throws Exception {
         ServerSocket silent = listener(); // the kernel accepts; nobody ever reads or answers
 
+        WebhookSender sender = sender(true);
         long start = System.nanoTime();
-        WebhookSender.Outcome outcome = sender(true).send(request(url("http", silent.getLocalPort(), "/hook")));
+        WebhookSender.Outcome outcome = sender.send(request(url("http", silent.getLocalPort(), "/hook")));
 
         assertTimedOutAtTheDeadline(outcome, start);
     }
@@ -142,8 +145,9 @@ class WebhookSenderTest {
         ServerSocket trickler = listener();
         Future<?> unused = threads.submit(() -> trickle(trickler, "", "HTTP/1.1 200 OK\r\nX-Slow: " + "a".repeat(10_000)));
 
+        WebhookSender sender = sender(true);
         long start = System.nanoTime();
-        WebhookSender.Outcome outcome = sender(true).send(request(url("http", trickler.getLocalPort(), "/hook")));
+        WebhookSender.Outcome outcome = sender.send(request(url("http", trickler.getLocalPort(), "/hook")));
 
         assertTimedOutAtTheDeadline(outcome, start);
     }
@@ -153,8 +157,9 @@ class WebhookSenderTest {
         ServerSocket trickler = listener();
         Future<?> unused = threads.submit(() -> trickle(trickler, "HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n", "b".repeat(10_000)));
 
+        WebhookSender sender = sender(true);
         long start = System.nanoTime();
-        WebhookSender.Outcome outcome = sender(true).send(request(url("http", trickler.getLocalPort(), "/hook")));
+        WebhookSender.Outcome outcome = sender.send(request(url("http", trickler.getLocalPort(), "/hook")));
 
         assertTimedOutAtTheDeadline(outcome, start);
     }
@@ -181,8 +186,9 @@ class WebhookSenderTest {
             return count;
         });
 
+        WebhookSender sender = sender(true);
         long start = System.nanoTime();
-        WebhookSender.Outcome outcome = sender(true).send(request(url("http", huge.getLocalPort(), "/hook")));
+        WebhookSender.Outcome outcome = sender.send(request(url("http", huge.getLocalPort(), "/hook")));
 
         assertThat(outcome.status()).isEqualTo(200);
         assertThat(outcome.error()).isNull();
@@ -296,12 +302,13 @@ class WebhookSenderTest {
         assertThat(resolved).containsExactly(RECEIVER);
     }
 
-    @Test
-    void refusesALiteralIpv4MappedLoopbackAddressWithoutResolvingOrConnecting() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "[::ffff:127.0.0.1]", "[::1]", "169.254.169.254"})
+    void refusesALiteralRefusedAddressWithoutResolvingOrConnecting(String host) throws Exception {
         ServerSocket receiver = listener();
 
         WebhookSender.Outcome outcome = sender(false)
-                .send(request(URI.create("https://[::ffff:127.0.0.1]:" + receiver.getLocalPort() + "/hook")));
+                .send(request(URI.create("https://" + host + ":" + receiver.getLocalPort() + "/hook")));
 
         assertThat(outcome).isEqualTo(new WebhookSender.Outcome(null, WebhookSender.REFUSED_ADDRESS, outcome.durationMillis(), null, null));
         assertNeverContacted(receiver);

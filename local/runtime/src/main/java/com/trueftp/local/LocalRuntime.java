@@ -16,8 +16,8 @@ import java.util.List;
  * Handlers read their configuration from system properties here, so one runtime runs per JVM.
  */
 public final class LocalRuntime implements AutoCloseable {
-    /** Dispatcher instances side by side, as Lambda runs several (the stack's maximum concurrency is larger). */
-    static final int DISPATCHER_CONCURRENCY = 10;
+    /** Dispatcher instances side by side at most: the stack's maximum concurrency of the dispatcher's mapping. */
+    static final int DISPATCHER_CONCURRENCY = 50;
 
     private final LocalAws aws;
     private final LocalGateway gateway;

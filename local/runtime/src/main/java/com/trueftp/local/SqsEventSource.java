@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -26,11 +28,13 @@ import java.util.stream.Collectors;
  * What Lambda's SQS event source mapping does, for one queue and function: pollers that long-poll for batches,
  * hand each to the handler as an {@link SQSEvent}, and delete the messages it did not report as failed. A failed
  * message comes back after its visibility timeout; after the queue's maximum receives SQS moves it to the
- * dead-letter queue. Several pollers run at once, as Lambda runs several instances.
+ * dead-letter queue. Up to {@code maxConcurrency} batches are handled at once, each as by its own Lambda
+ * instance (the mapping's maximum concurrency); a slow batch holds its instance, never the pollers.
  */
 final class SqsEventSource implements AutoCloseable {
     static final int BATCH = 10;
     private static final int WAIT_SECONDS = 1;
+    private static final int POLLERS = 3;
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -39,10 +43,12 @@ final class SqsEventSource implements AutoCloseable {
     private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
     private final LogLevel logLevel;
     private final ExecutorService pollers;
+    private final ExecutorService instances;
+    private final Semaphore idleInstances;
     private volatile boolean running = true;
 
     @SuppressWarnings("unchecked")
-    SqsEventSource(SqsClient sqs, String queueUrl, LambdaFunction function, int concurrency, LogLevel logLevel) {
+    SqsEventSource(SqsClient sqs, String queueUrl, LambdaFunction function, int maxConcurrency, LogLevel logLevel) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = sqs.getQueueAttributes(g -> g.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -50,29 +56,52 @@ final class SqsEventSource implements AutoCloseable {
         this.function = function;
         this.handler = (RequestHandler<SQSEvent, SQSBatchResponse>) LambdaHandlers.create(function);
         this.logLevel = logLevel;
-        this.pollers = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread thread = new Thread(r, function.id() + "-poller");
-            thread.setDaemon(true);
-            return thread;
-        });
-        for (int i = 0; i < concurrency; i++) {
+        this.idleInstances = new Semaphore(maxConcurrency);
+        this.instances = Executors.newFixedThreadPool(maxConcurrency, daemon(function.id() + "-instance"));
+        this.pollers = Executors.newFixedThreadPool(POLLERS, daemon(function.id() + "-poller"));
+        for (int i = 0; i < POLLERS; i++) {
             pollers.execute(this::poll);
         }
     }
 
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Receives a batch only when an instance is free to take it, as Lambda's pollers do. */
     private void poll() {
         while (running) {
+            boolean handedOver = false;
             try {
+                idleInstances.acquire();
                 List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(BATCH)
                         .waitTimeSeconds(WAIT_SECONDS).messageSystemAttributeNames(MessageSystemAttributeName.ALL))
                         .messages();
                 if (!messages.isEmpty()) {
-                    invoke(messages);
+                    instances.execute(() -> {
+                        try {
+                            invoke(messages);
+                        } finally {
+                            idleInstances.release();
+                        }
+                    });
+                    handedOver = true;
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
                 if (running) {
                     System.err.println(function.id() + " event source: " + e.getMessage());
                     pause();
+                }
+            } finally {
+                if (!handedOver) {
+                    idleInstances.release();
                 }
             }
         }
@@ -130,11 +159,13 @@ final class SqsEventSource implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        pollers.shutdown();
+        pollers.shutdownNow();
+        instances.shutdown();
         try {
-            if (!pollers.awaitTermination(WAIT_SECONDS + 1, TimeUnit.SECONDS)) { // a message cut short comes back
-                pollers.shutdownNow();
+            if (!instances.awaitTermination(WAIT_SECONDS + 1, TimeUnit.SECONDS)) { // a message cut short comes back
+                instances.shutdownNow();
             }
+            pollers.awaitTermination(WAIT_SECONDS + 1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,7 +5,9 @@ import com.trueftp.core.Config;
 import com.trueftp.core.Json;
 import com.trueftp.testing.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +30,30 @@ class WebhooksEndToEndIT {
     static Path data;
     static LocalRuntime runtime;
     static ApiClient client;
-    static WebhookReceiver receiver;
+    /** Each test's own, so that one test's retries never reach another's. */
+    WebhookReceiver receiver;
 
     @BeforeAll
     static void start() throws Exception {
         System.setProperty(Config.WEBHOOK_RETRY_SCHEDULE, "0.5,0.5"); // three attempts, a second in all
         runtime = LocalRuntime.start(0, data, Duration.ofSeconds(1), LogLevel.WARN);
         client = new ApiClient(runtime.baseUrl(), data);
-        receiver = WebhookReceiver.start();
     }
 
     @AfterAll
     static void stop() {
-        receiver.close();
         runtime.close();
         System.clearProperty(Config.WEBHOOK_RETRY_SCHEDULE);
+    }
+
+    @BeforeEach
+    void receiver() {
+        receiver = WebhookReceiver.start();
+    }
+
+    @AfterEach
+    void closeReceiver() {
+        receiver.close();
     }
 
     private static Map<String, Object> created(HttpResponse<String> response, int status) throws Exception {
@@ -55,7 +66,7 @@ class WebhooksEndToEndIT {
                 "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"can_write\":true}"), 201).get("id");
     }
 
-    private static Map<String, Object> webhook(String token, String path, String events) throws Exception {
+    private Map<String, Object> webhook(String token, String path, String events) throws Exception {
         return created(client.send("POST", "/webhooks", token,
                 "{\"url\":\"" + receiver.url(path) + "\",\"events\":" + events + "}"), 201);
     }
@@ -69,6 +80,17 @@ class WebhooksEndToEndIT {
     private static List<Map<String, Object>> deliveries(String token, String webhookId) throws Exception {
         return (List<Map<String, Object>>) ApiClient.json(client.get("/webhooks/" + webhookId + "/deliveries", token))
                 .get("data");
+    }
+
+    /** The webhook's deliveries log once it holds {@code count} attempts (or after 15 s). */
+    private static List<Map<String, Object>> logged(String token, String webhookId, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        List<Map<String, Object>> log = deliveries(token, webhookId);
+        while (log.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            log = deliveries(token, webhookId);
+        }
+        return log;
     }
 
     @Test
@@ -99,7 +121,7 @@ class WebhooksEndToEndIT {
 
         assertThat(receiver.next(Duration.ofSeconds(1))).as("deliveries to others").isNull();
         assertThat(deliveries(token, (String) deletes.get("id"))).isEmpty();
-        List<Map<String, Object>> log = deliveries(token, (String) uploads.get("id"));
+        List<Map<String, Object>> log = logged(token, (String) uploads.get("id"), 1);
         assertThat(log).singleElement().satisfies(d -> assertThat(d).containsEntry("status", "succeeded")
                 .containsEntry("response_status", 200).containsEntry("event_type", "file.uploaded")
                 .containsEntry("event_id", event.get("id")));
@@ -115,12 +137,7 @@ class WebhooksEndToEndIT {
 
         upload(token, user, "/in/a.csv");
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        List<Map<String, Object>> log = deliveries(token, id);
-        while (log.size() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            log = deliveries(token, id);
-        }
+        List<Map<String, Object>> log = logged(token, id, 3);
         assertThat(log).extracting(d -> d.get("attempt")).containsExactly(3, 2, 1);
         assertThat(log).allSatisfy(d -> assertThat(d).containsEntry("status", "failed")
                 .containsEntry("response_status", 500).containsEntry("response_body", "oops"));
@@ -142,7 +159,7 @@ class WebhooksEndToEndIT {
         WebhookReceiver.Received ping = receiver.next(Duration.ofSeconds(10));
         assertThat(ping.header("X-TrueFTP-Event")).isEqualTo("webhook.ping");
         assertThat(ping.header("webhook-id")).isEqualTo(eventId);
-        String delivery = (String) deliveries(token, id).get(0).get("id");
+        String delivery = (String) logged(token, id, 1).get(0).get("id"); // logged once the receiver answered
 
         created(client.send("POST", "/webhooks/" + id + "/deliveries/" + delivery + "/redeliver", token, null), 202);
 
@@ -150,5 +167,36 @@ class WebhooksEndToEndIT {
         assertThat(again.header("webhook-id")).isEqualTo(eventId);
         assertThat(again.bodyText()).isEqualTo(ping.bodyText());
         assertThat(again.standardSignatureVerifies((String) hook.get("secret"))).isTrue();
+    }
+
+    @Test
+    void aHangingReceiverDelaysNoOtherReceiverOfTheSameOrAnotherAccount() throws Exception {
+        receiver.answer(path -> path.equals("/hang") ? null : WebhookReceiver.Answer.of(200)); // never answers
+        String token = client.newKey("pro", "read,write");
+        String user = ftpUser(token);
+        webhook(token, "/hang", "[\"file.uploaded\"]");
+        webhook(token, "/healthy", "[\"file.uploaded\"]");
+        String otherToken = client.newKey("pro", "read,write");
+        String otherUser = ftpUser(otherToken);
+        webhook(otherToken, "/other", "[\"file.uploaded\"]");
+
+        long start = System.currentTimeMillis();
+        for (int i = 0; i < 10; i++) {
+            upload(token, user, "/in/" + i + ".csv");
+            upload(otherToken, otherUser, "/in/" + i + ".csv");
+        }
+
+        Map<String, Integer> delivered = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((delivered.getOrDefault("/healthy", 0) < 10 || delivered.getOrDefault("/other", 0) < 10)
+                && System.nanoTime() < deadline) {
+            WebhookReceiver.Received got = receiver.next(Duration.ofMillis(200));
+            if (got != null) {
+                delivered.merge(got.path(), 1, Integer::sum);
+            }
+        }
+        // Ten events each, long before the hanging receiver's first attempt (15 s) could even time out.
+        assertThat(delivered).containsEntry("/healthy", 10).containsEntry("/other", 10);
+        assertThat(System.currentTimeMillis() - start).isLessThan(15_000);
     }
 }

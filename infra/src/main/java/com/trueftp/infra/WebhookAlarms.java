@@ -1,0 +1,49 @@
+package com.trueftp.infra;
+
+import com.trueftp.stack.LambdaFunction;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.sqs.Queue;
+
+import java.util.Map;
+
+/**
+ * What says a webhook delivery may be stuck: a message in a dead-letter queue (a job the dispatcher could not
+ * handle five times, a stream batch the fan-out gave up on), and the fan-out falling behind the events stream
+ * (records are kept 24 h). The alarms have no action yet: the production-readiness work routes every alarm
+ * to one topic.
+ */
+final class WebhookAlarms {
+    /** The fan-out is behind the newest event by more than this. */
+    static final Duration ITERATOR_AGE = Duration.minutes(5);
+
+    /** Builds into the stack's own scope: see {@link TrueFtpStack}. */
+    WebhookAlarms(Stack stack, WebhookQueues queues, Functions functions) {
+        Map<String, Queue> deadLetters = Map.of(
+                "WebhookDeliveriesDeadLettersAlarm", queues.deliveriesDeadLetters(),
+                "WebhookFanOutFailuresAlarm", queues.fanOutFailures());
+        deadLetters.forEach((id, queue) -> Alarm.Builder.create(stack, id)
+                .alarmDescription("A webhook job or stream batch gave up and waits in " + queue.getNode().getId()
+                        + ": look at it and redrive it (docs/ARCHITECTURE.md, webhooks)")
+                .metric(queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(Duration.minutes(1)).statistic("Maximum").build()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+        Alarm.Builder.create(stack, "WebhookFanOutIteratorAgeAlarm")
+                .alarmDescription("The webhook fan-out is more than 5 minutes behind the events stream")
+                .metric(functions.get(LambdaFunction.WEBHOOK_FANOUT).metric("IteratorAge", MetricOptions.builder()
+                        .period(Duration.minutes(1)).statistic("Maximum").build()))
+                .threshold(ITERATOR_AGE.toMilliseconds())
+                .evaluationPeriods(3)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+    }
+}
