@@ -3,6 +3,7 @@ package com.trueftp.ftpuser;
 import com.trueftp.aws.Tables;
 import com.trueftp.aws.Transactions;
 import com.trueftp.core.Config;
+import com.trueftp.core.Pages;
 import com.trueftp.core.ConflictException;
 import com.trueftp.core.Json;
 import com.trueftp.core.NotAllowedException;
@@ -157,18 +158,7 @@ public class FtpUserRepository {
                 .expressionAttributeValues(Map.of(":a", s(accountId), ":user", s(USER)))
                 .limit((int) Math.min((long) offset + limit, 1000))
                 .build();
-        List<FtpUser> page = new ArrayList<>(limit);
-        int skipped = 0;
-        for (Map<String, AttributeValue> item : dynamo.queryPaginator(request).items()) {
-            if (skipped < offset) {
-                skipped++;
-            } else if (page.size() < limit) {
-                page.add(fromItem(item));
-            } else {
-                break;
-            }
-        }
-        return page;
+        return Pages.slice(dynamo.queryPaginator(request).items(), offset, limit, FtpUserRepository::fromItem);
     }
 
     /** Applies the changes; empty if the account has no such user. */

@@ -2,6 +2,7 @@ package com.trueftp.webhooks;
 
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
+import com.trueftp.core.Pages;
 import com.trueftp.core.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -70,18 +71,7 @@ public class DeliveryLog {
     /** The webhook's attempts, newest first. Reads offset + limit items at most. */
     public List<Delivery> page(String webhookId, int offset, int limit) {
         QueryRequest request = query(webhookId).limit((int) Math.min((long) offset + limit, 1000)).build();
-        List<Delivery> page = new ArrayList<>(limit);
-        int skipped = 0;
-        for (Map<String, AttributeValue> item : dynamo.queryPaginator(request).items()) {
-            if (skipped < offset) {
-                skipped++;
-            } else if (page.size() < limit) {
-                page.add(fromItem(item));
-            } else {
-                break;
-            }
-        }
-        return page;
+        return Pages.slice(dynamo.queryPaginator(request).items(), offset, limit, DeliveryLog::fromItem);
     }
 
     /** How many attempts of the webhook the log holds (a count query: 30 days of one webhook's attempts). */

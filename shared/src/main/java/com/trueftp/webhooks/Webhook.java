@@ -41,15 +41,25 @@ public record Webhook(String id, String accountId, String url, List<String> even
     }
 
     /**
+     * How the receiver has been doing, which decides how attempts are admitted ({@link WebhookDispatcher}).
+     *
      * @param consecutiveFailures failed attempts since the last success
      * @param failingSince        the first of those failures, null when the last attempt succeeded
      * @param pausedUntil         no attempt starts before this (the circuit breaker), null when not paused
+     * @param trustedUntil        till then attempts go out side by side (recent successes), null when not trusted
+     * @param probeUntil          one attempt is out on an untrusted or slow receiver till then at most, null if none
      */
-    public record Health(long consecutiveFailures, Instant failingSince, Instant pausedUntil) {
-        public static final Health GOOD = new Health(0, null, null);
+    public record Health(long consecutiveFailures, Instant failingSince, Instant pausedUntil, Instant trustedUntil,
+                         Instant probeUntil) {
+        public static final Health NEW = new Health(0, null, null, null, null);
 
-        public boolean good() {
-            return consecutiveFailures == 0 && pausedUntil == null;
+        public boolean pausedAt(Instant now) {
+            return pausedUntil != null && pausedUntil.isAfter(now);
+        }
+
+        /** Trusted, and no attempt of it is slow right now. */
+        public boolean trustedAt(Instant now) {
+            return trustedUntil != null && trustedUntil.isAfter(now) && (probeUntil == null || !probeUntil.isAfter(now));
         }
     }
 

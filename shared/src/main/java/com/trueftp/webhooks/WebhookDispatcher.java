@@ -21,10 +21,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Makes one delivery attempt of a queued job: signs and sends it, logs it, and on failure queues the next
- * attempt by the retry schedule. A webhook that keeps failing is paused (the circuit breaker): its jobs wait in
- * the queue, not in a sending function, and when the pause ends one attempt probes the receiver while the
- * others wait for its outcome. An attempt that takes long pauses the webhook too, so that a hanging receiver
- * holds one sender, not all of them.
+ * attempt by the retry schedule. Waiting is done in the queue, never in a sending function:
+ * <ul>
+ * <li>A receiver that answered 2xx lately is <em>trusted</em>: its deliveries go out side by side, at no extra
+ * cost. Any other (new, failing, idle for minutes, or with an attempt unanswered after {@link #SLOW}) gets one
+ * attempt at a time, the <em>probe</em> (claimed with a conditional write); the jobs that find a probe out wait
+ * for its outcome, each wait twice the last. So a receiver that hangs holds one sender, not all of them.</li>
+ * <li>A receiver that keeps failing is paused (the circuit breaker): its jobs wait in the queue till the pause
+ * ends, then a probe tries it.</li>
+ * </ul>
  */
 public class WebhookDispatcher {
     public static final String USER_AGENT = "TrueFTP-Webhooks/1";
@@ -32,10 +37,15 @@ public class WebhookDispatcher {
     static final int PAUSE_AFTER_FAILURES = 3;
     /** Failed attempts in a row, over at least {@code WEBHOOK_DISABLE_AFTER_SECONDS}, that turn a webhook off. */
     static final int DISABLE_AFTER_FAILURES = 20;
-    /** An attempt still unanswered after this pauses its webhook until it ends. */
-    static final Duration SLOW = Duration.ofSeconds(2);
-    /** Longer than any attempt (15 s): how long a probe or a slow attempt holds the others back. */
+    /** An attempt still unanswered after this withdraws its receiver's trust until it ends. */
+    static final Duration SLOW = Duration.ofSeconds(1);
+    /** Longer than any attempt (15 s): how long a probe holds the others back at most. */
     static final Duration ATTEMPT_BOUND = Duration.ofSeconds(20);
+    /** How long a success makes a receiver trusted; renewed by a success in its second half (a write a minute). */
+    static final Duration TRUST = Duration.ofMinutes(2);
+    /** The first wait for a probe's outcome; each next one doubles, up to {@link #LONGEST_WAIT}. */
+    static final Duration FIRST_WAIT = Duration.ofSeconds(1);
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
     /** The longest pause is the schedule's third gap (30 minutes by default). */
     static final int LONGEST_PAUSE_GAP = 3;
 
@@ -88,35 +98,41 @@ public class WebhookDispatcher {
             return Result.DROPPED; // deleted or turned off: no further deliveries start
         }
         Webhook webhook = found.get();
-        if (!job.kind().once() && mustWait(webhook, now)) {
-            Instant paused = webhook.health().pausedUntil();
-            // Paused: until the pause ends. Another job probing the receiver: a moment, for its outcome.
-            Instant until = paused.isAfter(now) ? paused : now.plus(SLOW);
-            Instant at = until.plusMillis(ThreadLocalRandom.current().nextLong(1000)); // spread the waiting jobs
-            queue.sendLater(job.notBefore(at), Duration.between(now, at));
-            return Result.WAITING;
+        if (job.kind().once()) {
+            return attempt(webhook, job, false); // now, whatever the receiver's health
         }
-        return attempt(webhook, job);
+        Webhook.Health health = webhook.health();
+        if (health.pausedAt(now)) {
+            // The waiting jobs come back spread over as long again as the pause, not all at its end.
+            long pause = Math.max(Duration.between(now, health.pausedUntil()).toMillis(), 1000);
+            return waitUntil(job, health.pausedUntil().plusMillis(ThreadLocalRandom.current().nextLong(pause)), false);
+        }
+        if (health.trustedAt(now)) {
+            return attempt(webhook, job, false);
+        }
+        boolean probeOut = health.probeUntil() != null && health.probeUntil().isAfter(now);
+        if (!probeOut && webhooks.claimProbe(webhook, now, now.plus(ATTEMPT_BOUND))) {
+            return attempt(webhook, job, true);
+        }
+        long wait = Math.min(FIRST_WAIT.toMillis() << Math.min(job.waits(), 10), LONGEST_WAIT.toMillis());
+        return waitUntil(job, now.plusMillis(wait + ThreadLocalRandom.current().nextLong(wait / 2 + 1)), true);
     }
 
-    /** Paused, or the pause is over and another job is probing the receiver. */
-    private boolean mustWait(Webhook webhook, Instant now) {
-        Instant paused = webhook.health().pausedUntil();
-        if (paused == null) {
-            return false;
-        }
-        return paused.isAfter(now) || !webhooks.claimProbe(webhook, now.plus(ATTEMPT_BOUND));
+    /** Queues the job again for {@code at}, without an attempt. */
+    private Result waitUntil(DeliveryJob job, Instant at, boolean forAProbe) {
+        queue.sendLater(job.notBefore(at, forAProbe), Duration.between(clock.instant(), at));
+        return Result.WAITING;
     }
 
-    private Result attempt(Webhook webhook, DeliveryJob job) {
+    private Result attempt(Webhook webhook, DeliveryJob job, boolean probing) {
         Instant started = clock.instant();
         String deliveryId = RandomIds.newSortableId("dlv", started.toEpochMilli());
         byte[] body = job.payload().getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = headers(webhook, job, deliveryId, started, body);
         AtomicBoolean slow = new AtomicBoolean();
-        ScheduledFuture<?> slowMark = job.kind().once() ? null : timer.schedule(() -> {
+        ScheduledFuture<?> slowMark = job.kind().once() || probing ? null : timer.schedule(() -> {
             slow.set(true);
-            webhooks.pauseAtLeastUntil(webhook, started.plus(ATTEMPT_BOUND));
+            webhooks.markSlow(webhook, started.plus(ATTEMPT_BOUND));
         }, SLOW.toMillis(), TimeUnit.MILLISECONDS);
         WebhookSender.Outcome outcome;
         try {
@@ -138,15 +154,19 @@ public class WebhookDispatcher {
             queue.sendLater(job.next(next), Duration.between(finished, next));
         }
         if (!job.kind().once()) {
-            recordHealth(webhook, outcome, gone, slow.get());
+            recordHealth(webhook, outcome, gone, probing || slow.get(), finished);
         }
         return outcome.succeeded() ? Result.DELIVERED : Result.FAILED;
     }
 
-    private void recordHealth(Webhook webhook, WebhookSender.Outcome outcome, boolean gone, boolean markedSlow) {
+    /** @param changed the attempt claimed the probe or withdrew trust, which the outcome must settle */
+    private void recordHealth(Webhook webhook, WebhookSender.Outcome outcome, boolean gone, boolean changed,
+                              Instant now) {
+        Webhook.Health health = webhook.health();
         if (outcome.succeeded()) {
-            if (!webhook.health().good() || markedSlow) {
-                webhooks.recordSuccess(webhook);
+            boolean trustRenewed = health.trustedAt(now.plus(TRUST.dividedBy(2)));
+            if (changed || !trustRenewed || health.consecutiveFailures() > 0 || health.pausedUntil() != null) {
+                webhooks.recordSuccess(webhook, now.plus(TRUST));
             }
             return;
         }
@@ -154,15 +174,15 @@ public class WebhookDispatcher {
             webhooks.disable(webhook, Webhook.GONE); // the receiver says it will never take deliveries again
             return;
         }
-        long failures = webhook.health().consecutiveFailures() + 1;
+        long failures = health.consecutiveFailures() + 1;
         Instant pausedUntil = null;
         if (failures >= PAUSE_AFTER_FAILURES || WebhookSender.TIMEOUT.equals(outcome.error())) {
             int gap = (int) Math.min(Math.max(1, failures - PAUSE_AFTER_FAILURES + 1), LONGEST_PAUSE_GAP);
-            pausedUntil = clock.instant().plus(schedule.gap(gap));
+            pausedUntil = now.plus(schedule.gap(gap));
         }
-        Optional<Webhook.Health> health = webhooks.recordFailure(webhook, pausedUntil);
-        if (health.isPresent() && health.get().consecutiveFailures() >= DISABLE_AFTER_FAILURES
-                && !health.get().failingSince().isAfter(clock.instant().minus(disableAfter))) {
+        Optional<Webhook.Health> after = webhooks.recordFailure(webhook, pausedUntil);
+        if (after.isPresent() && after.get().consecutiveFailures() >= DISABLE_AFTER_FAILURES
+                && !after.get().failingSince().isAfter(now.minus(disableAfter))) {
             webhooks.disable(webhook, Webhook.FAILING);
         }
     }

@@ -3,6 +3,7 @@ package com.trueftp.webhooks;
 import com.trueftp.aws.Tables;
 import com.trueftp.aws.Transactions;
 import com.trueftp.core.Config;
+import com.trueftp.core.Pages;
 import com.trueftp.core.Json;
 import com.trueftp.core.NotAllowedException;
 import com.trueftp.core.NotFoundException;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import static com.trueftp.aws.Attributes.found;
@@ -44,7 +46,7 @@ public class WebhookRepository {
     private static final Pattern ID = Pattern.compile("whk_[0-9A-Za-z]{20}");
     /** The attributes the dispatcher may update: the key, and how the receiver has been doing. */
     public static final List<String> HEALTH_ATTRIBUTES = List.of("account_id", "sk", "consecutive_failures",
-            "failing_since", "paused_until", "active", "disabled_reason", "updated_at");
+            "failing_since", "paused_until", "trusted_until", "probe_until", "active", "disabled_reason", "updated_at");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -70,7 +72,7 @@ public class WebhookRepository {
         Instant now = now();
         Webhook created = new Webhook(RandomIds.newSortableId("whk", now.toEpochMilli()), accountId, webhook.url(),
                 List.copyOf(webhook.events()), webhook.description(), webhook.active(), null,
-                new Webhook.Signing(secret, null, null), Webhook.Health.GOOD, now, now);
+                new Webhook.Signing(secret, null, null), Webhook.Health.NEW, now, now);
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("account_id", s(accountId));
         item.put("sk", s(WEBHOOK + created.id()));
@@ -126,18 +128,7 @@ public class WebhookRepository {
 
     /** A page of the account's webhooks in creation order. */
     public List<Webhook> list(String accountId, int offset, int limit) {
-        List<Webhook> page = new ArrayList<>(limit);
-        int skipped = 0;
-        for (Webhook webhook : all(accountId)) {
-            if (skipped < offset) {
-                skipped++;
-            } else if (page.size() < limit) {
-                page.add(webhook);
-            } else {
-                break;
-            }
-        }
-        return page;
+        return Pages.slice(all(accountId), offset, limit, Function.identity());
     }
 
     /** Every webhook of the account (at most the limit, a few dozen): one query. */
@@ -177,7 +168,8 @@ public class WebhookRepository {
             values.put(":active", AttributeValue.fromBool(changes.active()));
         }
         if (Boolean.TRUE.equals(changes.active())) {
-            remove.addAll(List.of("disabled_reason", "consecutive_failures", "failing_since", "paused_until"));
+            remove.addAll(List.of("disabled_reason", "consecutive_failures", "failing_since", "paused_until",
+                    "trusted_until", "probe_until"));
         }
         String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         if (!ID.matcher(id).matches()) {
@@ -244,14 +236,16 @@ public class WebhookRepository {
         }
     }
 
-    /** A success: the failure record and any pause are cleared. */
-    public void recordSuccess(Webhook webhook) {
-        updateIfExists(webhook, "SET consecutive_failures = :zero REMOVE failing_since, paused_until",
-                Map.of(":zero", n(0)));
+    /** A success: the failure record, any pause and probe are cleared, and the receiver trusted until then. */
+    public void recordSuccess(Webhook webhook, Instant trustedUntil) {
+        updateIfExists(webhook, "SET consecutive_failures = :zero, trusted_until = :trusted "
+                + "REMOVE failing_since, paused_until, probe_until",
+                Map.of(":zero", n(0), ":trusted", n(trustedUntil.toEpochMilli())));
     }
 
     /**
-     * A failed attempt: one more failure in a row, and attempts paused until {@code pausedUntil} (null: no pause).
+     * A failed attempt: one more failure in a row, trust and probe gone, and attempts paused until
+     * {@code pausedUntil} (null: no pause).
      *
      * @return the webhook's health after it, or empty if the webhook is gone
      */
@@ -261,41 +255,33 @@ public class WebhookRepository {
         values.put(":now", s(Json.timestamp(now())));
         String expression = "ADD consecutive_failures :one SET failing_since = if_not_exists(failing_since, :now)";
         if (pausedUntil != null) {
-            expression += ", paused_until = :paused";
+            expression += ", paused_until = :paused REMOVE trusted_until, probe_until";
             values.put(":paused", n(pausedUntil.toEpochMilli()));
         } else {
-            expression += " REMOVE paused_until";
+            expression += " REMOVE paused_until, trusted_until, probe_until";
         }
         return updateIfExists(webhook, expression, values).map(WebhookRepository::health);
     }
 
     /**
-     * Claims the next attempt to a paused webhook whose pause has ended, by pausing it again until
-     * {@code until}: of several deliveries waiting for the pause to end, one tries the receiver; the rest wait.
+     * Claims the one attempt that may be out on an untrusted receiver, until {@code until}: of the deliveries
+     * that find it so, one tries it and the rest wait for the outcome.
      */
-    public boolean claimProbe(Webhook webhook, Instant until) {
+    public boolean claimProbe(Webhook webhook, Instant now, Instant until) {
         try {
             dynamo.updateItem(u -> u.tableName(table).key(key(webhook.accountId(), webhook.id()))
-                    .updateExpression("SET paused_until = :until")
-                    .conditionExpression("paused_until = :seen")
-                    .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()),
-                            ":seen", n(webhook.health().pausedUntil().toEpochMilli()))));
+                    .updateExpression("SET probe_until = :until")
+                    .conditionExpression("attribute_exists(sk) AND (attribute_not_exists(probe_until) OR probe_until < :now)")
+                    .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()), ":now", n(now.toEpochMilli()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
     }
 
-    /** Pauses attempts until {@code until} unless already paused longer: an attempt is taking long. */
-    public void pauseAtLeastUntil(Webhook webhook, Instant until) {
-        try {
-            dynamo.updateItem(u -> u.tableName(table).key(key(webhook.accountId(), webhook.id()))
-                    .updateExpression("SET paused_until = :until")
-                    .conditionExpression("attribute_exists(sk) AND (attribute_not_exists(paused_until) OR paused_until < :until)")
-                    .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()))));
-        } catch (ConditionalCheckFailedException e) {
-            // gone, or already paused longer
-        }
+    /** An attempt is taking long: trust is withdrawn and it counts as the probe until {@code until}. */
+    public void markSlow(Webhook webhook, Instant until) {
+        updateIfExists(webhook, "SET probe_until = :until REMOVE trusted_until", Map.of(":until", n(until.toEpochMilli())));
     }
 
     /** Turns the webhook off for {@code reason} (its deliveries stop; turning it on again clears the reason). */
@@ -335,7 +321,11 @@ public class WebhookRepository {
 
     private static Webhook.Health health(Map<String, AttributeValue> item) {
         return new Webhook.Health(number(item, "consecutive_failures"), instant(item, "failing_since"),
-                item.containsKey("paused_until") ? Instant.ofEpochMilli(number(item, "paused_until")) : null);
+                millis(item, "paused_until"), millis(item, "trusted_until"), millis(item, "probe_until"));
+    }
+
+    private static Instant millis(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? Instant.ofEpochMilli(number(item, name)) : null;
     }
 
     private static Webhook fromItem(Map<String, AttributeValue> item) {

@@ -69,6 +69,8 @@ public final class WebhookSender implements AutoCloseable {
         }
     }
 
+    static final int MAX_CONNECTIONS = 1000;
+
     public static final String TIMEOUT = "timeout";
     public static final String CONNECTION_REFUSED = "connection refused";
     public static final String REFUSED_ADDRESS = "refused address";
@@ -111,8 +113,11 @@ public final class WebhookSender implements AutoCloseable {
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new CheckingDnsResolver())
                         .setDefaultConnectionConfig(connection)
-                        .setMaxConnTotal(200)
-                        .setMaxConnPerRoute(20)
+                        // No pool limit of its own: one instance sends at most a batch at once on Lambda (the
+                        // local runtime: every instance's), and a wait for a pooled connection would let one
+                        // hanging receiver's connections delay others on the same host.
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(Timeout.of(totalTimeout))

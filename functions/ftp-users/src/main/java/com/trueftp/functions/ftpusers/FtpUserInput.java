@@ -3,6 +3,7 @@ package com.trueftp.functions.ftpusers;
 import com.trueftp.core.Text;
 import com.trueftp.files.PathPolicy;
 import com.trueftp.http.ApiException;
+import com.trueftp.http.DescriptionField;
 
 import java.util.Map;
 import java.util.Set;
@@ -59,20 +60,7 @@ final class FtpUserInput {
 
     /** The description, or "" to clear it (JSON null or an empty string). */
     String description() {
-        Object value = body.get("description");
-        if (value == null) {
-            return "";
-        }
-        if (!(value instanceof String text)) {
-            throw ApiException.badRequest("description must be a string or null");
-        }
-        if (!Text.isWellFormed(text)) {
-            throw ApiException.badRequest("description must be valid Unicode text");
-        }
-        if (text.codePointCount(0, text.length()) > MAX_DESCRIPTION) {
-            throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
-        }
-        return text;
+        return DescriptionField.read(body.get("description"), MAX_DESCRIPTION);
     }
 
     boolean bool(String field) {

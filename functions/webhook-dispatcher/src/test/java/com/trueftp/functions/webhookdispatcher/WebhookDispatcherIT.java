@@ -177,7 +177,10 @@ class WebhookDispatcherIT {
         assertThat(log.get(1).responseBody()).isEqualTo("down");
         assertThat(log.get(1).nextAttemptAt()).isNotNull();
         assertThat(log.get(0).nextAttemptAt()).isNull();
-        assertThat(webhooks.get(account, webhook.id()).health()).isEqualTo(Webhook.Health.GOOD);
+        Webhook.Health health = webhooks.get(account, webhook.id()).health();
+        assertThat(health.consecutiveFailures()).isZero();
+        assertThat(health.pausedUntil()).isNull();
+        assertThat(health.trustedAt(Instant.now())).isTrue();
     }
 
     @Test
@@ -289,18 +292,41 @@ class WebhookDispatcherIT {
 
     @Test
     void aWebhookFailingThreeTimesInARowIsPausedAndItsJobsWaitWithoutSending() throws Exception {
+        WebhookDispatcherHandler slowSchedule = handler(config.with(Config.WEBHOOK_RETRY_SCHEDULE, "30"));
         Webhook webhook = webhook("/failing");
         receiver.answer(path -> WebhookReceiver.Answer.of(500));
         for (int i = 0; i < 3; i++) {
-            dispatch(handler, DeliveryJob.of(account, webhook.id(), uploaded("/h" + i + ".csv")));
+            dispatch(slowSchedule, DeliveryJob.of(account, webhook.id(), uploaded("/h" + i + ".csv")));
         }
         assertThat(webhooks.get(account, webhook.id()).health().pausedUntil()).isAfter(Instant.now());
         receiver.drain();
 
-        dispatch(handler, DeliveryJob.of(account, webhook.id(), uploaded("/i.csv")));
+        dispatch(slowSchedule, DeliveryJob.of(account, webhook.id(), uploaded("/i.csv")));
 
         assertThat(receiver.next(Duration.ofMillis(300))).isNull();
         assertThat(logged(webhook)).hasSize(3);
+    }
+
+    @Test
+    void anUntrustedReceiverGetsOneAttemptAtATimeAndATrustedOneAllAtOnce() throws Exception {
+        Webhook webhook = webhook("/new");
+        Instant now = Instant.now();
+        assertThat(webhooks.claimProbe(webhook, now, now.plusSeconds(20))).isTrue(); // another job's attempt is out
+        DeliveryJob job = DeliveryJob.of(account, webhook.id(), uploaded("/n.csv"));
+
+        dispatch(handler, job);
+
+        assertThat(receiver.next(Duration.ofMillis(300))).isNull();
+        DeliveryJob waiting = queuedFor(webhook, Duration.ofSeconds(3)).get(0);
+        assertThat(waiting.waits()).isEqualTo(1);
+        assertThat(waiting.attempt()).isEqualTo(1);
+        assertThat(waiting.notBefore()).isBetween(now.plusMillis(900), now.plusSeconds(3));
+
+        webhooks.recordSuccess(webhook, Instant.now().plusSeconds(120)); // that attempt succeeded
+        dispatch(handler, waiting.notBefore(null, false), DeliveryJob.of(account, webhook.id(), uploaded("/o.csv")));
+
+        assertThat(receiver.drain()).hasSize(2);
+        assertThat(logged(webhook)).allSatisfy(d -> assertThat(d.succeeded()).isTrue()).hasSize(2);
     }
 
     @Test
@@ -333,6 +359,7 @@ class WebhookDispatcherIT {
     @Test
     void aJobThatCannotBeLoggedComesBackAndIsSentAgainWithTheSameWebhookId() throws Exception {
         Webhook webhook = webhook("/crash");
+        webhooks.recordSuccess(webhook, Instant.now().plusSeconds(120)); // a receiver known to work: both go out
         DeliveryJob job = DeliveryJob.of(account, webhook.id(), uploaded("/l.csv"));
         WebhookDispatcherHandler broken = handler(config.with("WEBHOOK_DELIVERIES_TABLE", "no-such-table"));
 
