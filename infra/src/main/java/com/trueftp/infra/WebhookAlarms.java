@@ -9,7 +9,6 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.sqs.Queue;
 
-import java.util.Map;
 
 /**
  * What says a webhook delivery may be stuck: a message in a dead-letter queue (a job the dispatcher could not
@@ -23,19 +22,9 @@ final class WebhookAlarms {
 
     /** Builds into the stack's own scope: see {@link TrueFtpStack}. */
     WebhookAlarms(Stack stack, WebhookQueues queues, Functions functions) {
-        Map<String, Queue> deadLetters = Map.of(
-                "WebhookDeliveriesDeadLettersAlarm", queues.deliveriesDeadLetters(),
-                "WebhookFanOutFailuresAlarm", queues.fanOutFailures());
-        deadLetters.forEach((id, queue) -> Alarm.Builder.create(stack, id)
-                .alarmDescription("A webhook job or stream batch gave up and waits in " + queue.getNode().getId()
-                        + ": look at it and redrive it (docs/ARCHITECTURE.md, webhooks)")
-                .metric(queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(Duration.minutes(1)).statistic("Maximum").build()))
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .build());
+        // One by one, not from a Map.of: its order changes between JVMs, and the template must not.
+        deadLetterAlarm(stack, "WebhookDeliveriesDeadLettersAlarm", queues.deliveriesDeadLetters());
+        deadLetterAlarm(stack, "WebhookFanOutFailuresAlarm", queues.fanOutFailures());
         Alarm.Builder.create(stack, "WebhookFanOutIteratorAgeAlarm")
                 .alarmDescription("The webhook fan-out is more than 5 minutes behind the events stream")
                 .metric(functions.get(LambdaFunction.WEBHOOK_FANOUT).metric("IteratorAge", MetricOptions.builder()
@@ -43,6 +32,19 @@ final class WebhookAlarms {
                 .threshold(ITERATOR_AGE.toMilliseconds())
                 .evaluationPeriods(3)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+    }
+
+    private static void deadLetterAlarm(Stack stack, String id, Queue queue) {
+        Alarm.Builder.create(stack, id)
+                .alarmDescription("A webhook job or stream batch gave up and waits in " + queue.getNode().getId()
+                        + ": look at it and redrive it (docs/ARCHITECTURE.md, webhooks)")
+                .metric(queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(Duration.minutes(1)).statistic("Maximum").build()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
     }

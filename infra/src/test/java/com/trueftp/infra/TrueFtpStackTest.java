@@ -290,8 +290,8 @@ class TrueFtpStackTest {
             "FILES     | accounts | id, storage_bytes_used, event_seq, turn_ticket, turn_done",
             "FTP_USERS | accounts | id, ftp_users_used, storage_bytes_used, event_seq, turn_ticket, turn_done",
             "EVENTS    | events   | account_id, seq, events_from",
-            "WEBHOOK_DISPATCHER | webhooks | account_id, sk, consecutive_failures, failing_since, paused_until, active, "
-                    + "disabled_reason, updated_at"})
+            "WEBHOOK_DISPATCHER | webhooks | account_id, sk, consecutive_failures, failing_since, paused_until, "
+                    + "trusted_until, probe_until, active, disabled_reason, updated_at"})
     void aFunctionUpdatesOnlyTheAttributesItOwns(LambdaFunction f, String table, String attributes) {
         TableSpec spec = Tables.ALL.stream().filter(t -> t.id().equals(table)).findFirst().orElseThrow();
         List<Map<String, Object>> updates = statements(f).stream()

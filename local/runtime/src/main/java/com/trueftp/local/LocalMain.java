@@ -21,9 +21,10 @@ import java.util.concurrent.CountDownLatch;
  * under the data directory.
  */
 @Command(name = "./trueftp local",
-        description = {"Runs the API on this machine: the DynamoDB and S3 emulators, the tables, the authorizer and "
-                + "every function behind a local HTTP gateway, exactly as API Gateway calls them on AWS. Data lives "
-                + "under --data and survives a restart. Ctrl-C or SIGTERM stops everything it started."},
+        description = {"Runs the API on this machine: the DynamoDB, S3 and SQS emulators, the tables and queues, the "
+                + "authorizer and every function behind a local HTTP gateway, exactly as API Gateway calls them on AWS, "
+                + "and the webhook deliveries as Lambda's event sources drive them. Data lives under --data and survives "
+                + "a restart (queued deliveries do not). Ctrl-C or SIGTERM stops everything it started."},
         footer = "Environment: AUTH_CACHE_TTL_SECONDS (default 60) caches authorizer results per token, as on AWS.")
 public final class LocalMain {
     @Option(names = "--port", paramLabel = "N", description = "gateway port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
@@ -75,7 +76,8 @@ public final class LocalMain {
             stopped.countDown();
         }));
         System.out.println("Data in " + data.toAbsolutePath() + "; DynamoDB emulator at " + runtime.aws().dynamoEndpoint()
-                + ", S3 emulator at " + runtime.aws().s3Endpoint() + " (bucket " + LocalSettings.FILES_BUCKET + ")");
+                + ", S3 emulator at " + runtime.aws().s3Endpoint() + " (bucket " + LocalSettings.FILES_BUCKET + ")"
+                + ", SQS emulator at " + runtime.aws().sqsEndpoint());
         System.out.println("TrueFTP API listening on " + runtime.baseUrl());
         System.out.flush();
         stopped.await();
