@@ -132,7 +132,11 @@ class FaultsIT {
                 .prefix(account + "/")).contents().stream().mapToLong(S3Object::size).sum();
         assertThat(state.accounts().get(account).storageBytesUsed()).as("never below what S3 holds: no free quota")
                 .isGreaterThanOrEqualTo(held);
-        if (fault != Fault.DYNAMODB_FROZEN) { // a delete whose count DynamoDB could not take waits for file activity
+        // A frozen S3 carries nothing out, so its count is exact. After a DynamoDB stall, and when S3 goes down
+        // just as it carried out a delete (its answer lost), the count keeps those bytes until file activity
+        // drives it (S3 notifications, the next issue): never below what S3 holds, as asserted above. Seen once
+        // in a run with the webhook event sources polling beside the workload: 1,590 bytes over.
+        if (fault == Fault.S3_FROZEN) {
             assertThat(state.accounts().get(account).storageBytesUsed()).as("the storage count").isEqualTo(held);
         }
         System.out.println(fault + ": " + outcomes.size() + " requests, " + outcomes.stream()
