@@ -113,6 +113,14 @@ public final class Emulators implements AutoCloseable {
         return sqs.endpoint();
     }
 
+    /**
+     * Sends S3's event notifications of the changes to objects (PUT, copy, completed multipart upload, delete,
+     * each object of a DeleteObjects) to this queue of the SQS emulator from now on, in S3's JSON shape.
+     */
+    public void notifyS3ChangesTo(String queueUrl) {
+        s3Front.notifyTo(queueUrl);
+    }
+
     /** Failures on demand, for the tests that prove the stack answers 503 in bounded time and recovers. */
     public Faults faults() {
         return new Faults();

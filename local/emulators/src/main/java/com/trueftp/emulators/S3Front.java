@@ -56,6 +56,7 @@ final class S3Front implements AutoCloseable {
     private final HttpClient client;
     private final String backend;
     private final KeyLocks locks = new KeyLocks();
+    private volatile S3Notifications notifications;
     /** While frozen, requests are held unanswered (a stalled S3); thawing lets them through. */
     private final Object thawed = new Object();
     private boolean frozen;
@@ -142,7 +143,12 @@ final class S3Front implements AutoCloseable {
                     if (refusal.isPresent()) {
                         sendError(exchange, refusal.get());
                     } else {
-                        forward(exchange, call, true);
+                        S3Notifications notify = notifications;
+                        boolean existed = notify != null && call.method().equals("DELETE") && headOf(call.key()).isPresent();
+                        int status = forward(exchange, call, true);
+                        if (notify != null && status / 100 == 2) {
+                            notifyWrite(notify, call, exchange, existed); // under the key's lock: in change order
+                        }
                     }
                 }
             } else {
@@ -177,8 +183,40 @@ final class S3Front implements AutoCloseable {
                 ? Optional.empty() : Optional.of("PreconditionFailed");
     }
 
+    /** Sends S3's notifications to this SQS queue from now on (S3Mock sends none). */
+    void notifyTo(String queueUrl) {
+        notifications = new S3Notifications(queueUrl);
+    }
+
+    /** The notification of a write or delete the emulator carried out: what S3 would send. */
+    private void notifyWrite(S3Notifications notify, S3Call call, HttpExchange exchange, boolean existed)
+            throws IOException, InterruptedException {
+        String bucket = S3Call.bucketOf(call.key());
+        String key = S3Call.keyWithinBucket(call.key()).substring(1);
+        if (call.method().equals("DELETE")) {
+            if (existed) {
+                notify.removed(bucket, key);
+            }
+            return;
+        }
+        Optional<Head> head = headOf(call.key());
+        if (head.isPresent()) {
+            String how = call.method().equals("POST") ? "CompleteMultipartUpload"
+                    : exchange.getRequestHeaders().containsKey("x-amz-copy-source") ? "Copy" : "Put";
+            notify.created(how, bucket, key, head.get().size(), head.get().etag());
+        }
+    }
+
+    /** An object's size and ETag. */
+    private record Head(long size, String etag) {
+    }
+
     /** The object's current ETag, asked of the emulator, or empty when there is no object. */
     private Optional<String> etagOf(String key) throws IOException, InterruptedException {
+        return headOf(key).map(Head::etag);
+    }
+
+    private Optional<Head> headOf(String key) throws IOException, InterruptedException {
         HttpResponse<Void> head = client.send(HttpRequest.newBuilder(objectUri(key))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         if (head.statusCode() == 404) {
@@ -187,7 +225,8 @@ final class S3Front implements AutoCloseable {
         if (head.statusCode() != 200) {
             throw new IOException("the S3 emulator answered HEAD with " + head.statusCode());
         }
-        return head.headers().firstValue("ETag");
+        return Optional.of(new Head(head.headers().firstValueAsLong("Content-Length").orElse(0),
+                head.headers().firstValue("ETag").orElse("")));
     }
 
     /**
@@ -217,8 +256,20 @@ final class S3Front implements AutoCloseable {
                 }
             }
             List<String> passing = expected.keySet().stream().filter(k -> !refused.containsKey(k)).toList();
+            S3Notifications notify = notifications;
+            List<String> existing = new ArrayList<>();
+            for (String key : notify == null ? List.<String>of() : passing) {
+                if (headOf(call.bucket() + "/" + key).isPresent()) {
+                    existing.add(key);
+                }
+            }
             if (!passing.isEmpty()) {
                 refused.putAll(deleteInEmulator(call.bucket(), passing));
+            }
+            for (String key : existing) {
+                if (!refused.containsKey(key)) {
+                    notify.removed(call.bucket(), key); // under every key's lock: in change order
+                }
             }
         } finally {
             held.forEach(KeyLocks.Held::close);
@@ -268,7 +319,8 @@ final class S3Front implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, S3Call call, boolean dropConditions)
+    /** @return the emulator's status, as sent on */
+    private int forward(HttpExchange exchange, S3Call call, boolean dropConditions)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + call.rawTarget()));
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -293,7 +345,7 @@ final class S3Front implements AutoCloseable {
                     exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
                 }
                 exchange.sendResponseHeaders(response.statusCode(), -1);
-                return;
+                return response.statusCode();
             }
             boolean empty = length == 0 || response.statusCode() == 204 || response.statusCode() == 304;
             exchange.sendResponseHeaders(response.statusCode(), empty ? -1 : Math.max(length, 0));
@@ -303,6 +355,7 @@ final class S3Front implements AutoCloseable {
                 }
             }
         }
+        return response.statusCode();
     }
 
     private static HttpRequest.BodyPublisher body(HttpExchange exchange) {
