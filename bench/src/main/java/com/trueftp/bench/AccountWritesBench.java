@@ -24,11 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code AccountTurns}), so this is the most changes per second one account takes, however many writers.
  * W writers (1, 8, 24, 40) append events to one account, each its share of {@value #APPENDS} appends, straight
  * through the {@link EventLog} the functions use (no HTTP, no password hashing): appends per second, the wait
- * of one append (queue included), and how many answered 503.
+ * of one append (queue included), and how many answered 503. Then the same writers appending batches of
+ * {@value #BATCH} events, one turn and one allocation of numbers each (what the file-activity function does with
+ * a batch of one account's changes): events per second.
  */
 final class AccountWritesBench {
     static final int APPENDS = 400;
     static final int[] WRITERS = {1, 8, 24, 40};
+    static final int BATCH = 40;
+    static final int BATCHED_EVENTS = 4000;
 
     Map<String, Object> run() throws Exception {
         System.out.printf("(g) One account's write rate under contention: W writers share %d event appends to one "
@@ -39,7 +43,48 @@ final class AccountWritesBench {
             for (int writers : WRITERS) {
                 json.put("writers_" + writers, measure(log, fixture.account().id(), writers));
             }
+            for (int writers : new int[] {1, 8}) {
+                json.put("batches_writers_" + writers, measureBatches(log, fixture.account().id(), writers));
+            }
         }
+        return json;
+    }
+
+    private static Map<String, Object> measureBatches(EventLog log, String accountId, int writers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Long> waits = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> done = new ArrayList<>();
+        int batches = BATCHED_EVENTS / BATCH;
+        for (int w = 0; w < writers; w++) {
+            int share = batches / writers + (w < batches % writers ? 1 : 0);
+            done.add(pool.submit(() -> {
+                start.await();
+                List<Event.Draft> drafts = new ArrayList<>();
+                for (int i = 0; i < BATCH; i++) {
+                    drafts.add(new Event.Draft(EventType.FILE_UPLOADED, "ftp_bench", "bench", "/b" + i, 1L));
+                }
+                for (int i = 0; i < share; i++) {
+                    long began = System.nanoTime();
+                    log.appendAll(accountId, drafts, EventLog.AccountChange.NONE, List.of());
+                    waits.add(System.nanoTime() - began);
+                }
+                return null;
+            }));
+        }
+        long began = System.nanoTime();
+        start.countDown();
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        pool.shutdown();
+        Timings timings = Timings.of(waits);
+        double rate = waits.size() * BATCH / seconds;
+        System.out.printf("    %2d writers of batches of %d: %6.1f events/s, one batch %s%n", writers, BATCH, rate,
+                timings);
+        Map<String, Object> json = new LinkedHashMap<>(timings.json());
+        json.put("events_per_second", Math.round(rate * 10) / 10.0);
         return json;
     }
 

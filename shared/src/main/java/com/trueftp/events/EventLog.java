@@ -47,6 +47,8 @@ public class EventLog {
      * turn then takes a few calls of at most 4.5 s each, inside the writing functions' 29 s.
      */
     static final Duration RETRY_FOR = Duration.ofSeconds(12);
+    /** The most items one DynamoDB transaction takes. */
+    static final int MAX_BATCH = 100;
     /** A filtered request reads at most this many events: past it, it would outrun the function's timeout. */
     static final int MAX_FILTERED_READ = 100_000;
     /** The item of an account's partition that keeps the retention watermark; events are numbered from 1. */
@@ -108,19 +110,36 @@ public class EventLog {
      * @throws TransactionCanceledException when one of {@code others} fails; its reasons are indexed as {@code others}
      */
     public Event append(String accountId, Event.Draft draft, AccountChange change, List<TransactWriteItem> others) {
+        return appendAll(accountId, List.of(draft), change, others).get(0);
+    }
+
+    /**
+     * Writes {@code others}, the account change and the events, numbered one after the other, in one transaction
+     * and one turn: a batch of an account's changes takes one allocation of numbers, not one each. At most
+     * {@value #MAX_BATCH} items in all ({@code others}, the events and the account).
+     *
+     * @throws AccountConditionFailed       when {@code change.condition()} is false
+     * @throws TransactionCanceledException when one of {@code others} fails; its reasons are indexed as {@code others}
+     */
+    public List<Event> appendAll(String accountId, List<Event.Draft> drafts, AccountChange change,
+                                 List<TransactWriteItem> others) {
+        if (drafts.isEmpty() || others.size() + drafts.size() + 1 > MAX_BATCH) {
+            throw new IllegalArgumentException("1 to " + (MAX_BATCH - 1 - others.size()) + " events at once, not "
+                    + drafts.size());
+        }
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         while (true) {
             AccountTurns.Turn turn = awaitTurn(accountId, deadline);
-            Event event = null;
+            List<Event> written = null;
             try {
-                event = writeInTurn(accountId, turn, draft, change, others, deadline);
+                written = writeInTurn(accountId, turn, drafts, change, others, deadline);
             } finally {
-                if (event == null) {
+                if (written == null) {
                     passQuietly(accountId, turn); // refused, failed or skipped: the writers behind need not wait
                 }
             }
-            if (event != null) {
-                return event;
+            if (written != null) {
+                return written;
             }
         }
     }
@@ -151,26 +170,34 @@ public class EventLog {
     }
 
     /**
-     * Writes the event in its turn. Answers null if the turn was skipped meanwhile; a transaction that met a
+     * Writes the events in their turn. Answers null if the turn was skipped meanwhile; a transaction that met a
      * concurrent write of the account item (a storage count) is tried again within the turn.
      */
-    private Event writeInTurn(String accountId, AccountTurns.Turn turn, Event.Draft draft, AccountChange change,
-                              List<TransactWriteItem> others, long deadline) {
-        String eventId = RandomIds.newId("evt"); // one per turn: an attempt applied late is recognised as ours
+    private List<Event> writeInTurn(String accountId, AccountTurns.Turn turn, List<Event.Draft> drafts,
+                                    AccountChange change, List<TransactWriteItem> others, long deadline) {
+        // Ids chosen once per turn: an attempt applied late is recognised as ours by its first event's id.
+        List<String> ids = drafts.stream().map(d -> RandomIds.newId("evt")).toList();
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Event event = new Event(eventId, turn.latestEvent() + 1, draft.type(), draft.ftpUserId(),
-                    draft.username(), draft.path(), draft.size(), now);
+            List<Event> batch = new ArrayList<>(drafts.size());
+            for (int i = 0; i < drafts.size(); i++) {
+                Event.Draft draft = drafts.get(i);
+                batch.add(new Event(ids.get(i), turn.latestEvent() + 1 + i, draft.type(), draft.ftpUserId(),
+                        draft.username(), draft.path(), draft.size(), now));
+            }
             List<TransactWriteItem> items = new ArrayList<>(others);
             int accountIndex = items.size();
-            items.add(accountUpdate(accountId, turn, change));
-            items.add(TransactWriteItem.builder().put(p -> p.tableName(events).item(EventItems.toItem(accountId, event, retention))
-                    .conditionExpression("attribute_not_exists(seq)")).build());
+            items.add(accountUpdate(accountId, turn, change, batch.size()));
+            for (Event event : batch) {
+                items.add(TransactWriteItem.builder().put(p -> p.tableName(events)
+                        .item(EventItems.toItem(accountId, event, retention))
+                        .conditionExpression("attribute_not_exists(seq)")).build());
+            }
             // A token per attempt: the SDK's own retries of this attempt cannot apply it twice.
             String token = UUID.randomUUID().toString();
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(items).clientRequestToken(token));
-                return event;
+                return batch;
             } catch (TransactionCanceledException e) {
                 boolean conflict = Transactions.cancelledWith(e, "TransactionConflict");
                 if (!conflict && Transactions.conditionFailedAt(e, accountIndex)) {
@@ -178,7 +205,7 @@ public class EventLog {
                             .consistentRead(true).key(Map.of("id", s(accountId)))).item();
                     if (found(account) && number(account, AccountTurns.DONE) != turn.ticket() - 1) {
                         // Our turn is over: an earlier attempt of ours was applied after all, or we were skipped.
-                        return written(accountId, event).orElse(null);
+                        return written(accountId, batch.get(0)).isPresent() ? read(accountId, batch) : null;
                     }
                     if (!found(account) || change.refuses().test(account)) {
                         throw new AccountConditionFailed();
@@ -192,6 +219,16 @@ public class EventLog {
                 backOff(attempt);
             }
         }
+    }
+
+    /** The batch as written (an earlier attempt's, with its own times). */
+    private List<Event> read(String accountId, List<Event> batch) {
+        List<Event> written = new ArrayList<>(batch.size());
+        for (Event event : batch) {
+            written.add(written(accountId, event).orElseThrow(() -> new IllegalStateException(
+                    "event " + event.seq() + " of a batch written in one transaction is missing")));
+        }
+        return written;
     }
 
     /** The event as written, if the item at its number is this very event. */
@@ -341,11 +378,11 @@ public class EventLog {
         return item == null ? 0 : number(item, EVENT_NUMBER);
     }
 
-    private TransactWriteItem accountUpdate(String accountId, AccountTurns.Turn turn, AccountChange change) {
+    private TransactWriteItem accountUpdate(String accountId, AccountTurns.Turn turn, AccountChange change, int count) {
         long latest = turn.latestEvent();
         Map<String, AttributeValue> values = new HashMap<>(change.values());
         values.put(":latest", n(latest));
-        values.put(":next", n(latest + 1));
+        values.put(":next", n(latest + count));
         values.put(":previous", n(turn.ticket() - 1));
         values.put(":ticket", n(turn.ticket()));
         String update = "SET " + EVENT_NUMBER + " = :next, " + AccountTurns.DONE + " = :ticket"

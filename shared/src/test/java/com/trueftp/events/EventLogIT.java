@@ -91,6 +91,48 @@ class EventLogIT {
     }
 
     @Test
+    void aBatchTakesConsecutiveNumbersInOneTurnBesideSingleWriters() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<Event>>> written = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            int n = w;
+            written.add(pool.submit(() -> {
+                start.await();
+                return n % 2 == 0 // batches of 40 and single events, racing
+                        ? log().appendAll(account, java.util.stream.IntStream.range(0, 40).mapToObj(i -> draft(n * 100 + i))
+                        .toList(), EventLog.AccountChange.NONE, List.of())
+                        : List.of(log().append(account, draft(n), EventLog.AccountChange.NONE, List.of()));
+            }));
+        }
+        start.countDown();
+        List<Long> numbers = new ArrayList<>();
+        for (Future<List<Event>> batch : written) {
+            List<Event> events = batch.get(120, TimeUnit.SECONDS);
+            for (int i = 1; i < events.size(); i++) {
+                assertThat(events.get(i).seq()).isEqualTo(events.get(0).seq() + i); // one block per batch
+                assertThat(events.get(i).path()).isEqualTo(events.get(0).path().replaceAll("\\d+$", "")
+                        + (Integer.parseInt(events.get(0).path().substring(2)) + i));
+            }
+            events.forEach(e -> numbers.add(e.seq()));
+        }
+        pool.shutdown();
+        int total = 4 * 40 + 4;
+        assertThat(numbers).containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(1, total)
+                .boxed().toList());
+        assertThat(log().page(account, 0, 200).total()).isEqualTo(total);
+    }
+
+    @Test
+    void aBatchLargerThanATransactionIsRefusedBeforeAnythingIsWritten() {
+        List<Event.Draft> drafts = java.util.stream.IntStream.range(0, 100).mapToObj(EventLogIT::draft).toList();
+
+        assertThatThrownBy(() -> log().appendAll(account, drafts, EventLog.AccountChange.NONE, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(log().page(account, 0, 10).total()).isZero();
+    }
+
+    @Test
     void aTurnWhoseWriterStoppedIsSkippedAndItsWriterCannotWriteLate() {
         String abandoned = aws.dynamo().updateItem(b -> b.tableName(aws.config().require("ACCOUNTS_TABLE"))
                 .key(Map.of("id", AttributeValue.fromS(account))).updateExpression("ADD turn_ticket :one")
