@@ -51,34 +51,16 @@ final class AccountWritesBench {
     }
 
     private static Map<String, Object> measureBatches(EventLog log, String accountId, int writers) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        CountDownLatch start = new CountDownLatch(1);
+        List<Event.Draft> drafts = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            drafts.add(new Event.Draft(EventType.FILE_UPLOADED, "ftp_bench", "bench", "/b" + i, 1L));
+        }
         List<Long> waits = Collections.synchronizedList(new ArrayList<>());
-        List<Future<?>> done = new ArrayList<>();
-        int batches = BATCHED_EVENTS / BATCH;
-        for (int w = 0; w < writers; w++) {
-            int share = batches / writers + (w < batches % writers ? 1 : 0);
-            done.add(pool.submit(() -> {
-                start.await();
-                List<Event.Draft> drafts = new ArrayList<>();
-                for (int i = 0; i < BATCH; i++) {
-                    drafts.add(new Event.Draft(EventType.FILE_UPLOADED, "ftp_bench", "bench", "/b" + i, 1L));
-                }
-                for (int i = 0; i < share; i++) {
-                    long began = System.nanoTime();
-                    log.appendAll(accountId, drafts, EventLog.AccountChange.NONE, List.of());
-                    waits.add(System.nanoTime() - began);
-                }
-                return null;
-            }));
-        }
-        long began = System.nanoTime();
-        start.countDown();
-        for (Future<?> f : done) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - began) / 1e9;
-        pool.shutdown();
+        double seconds = race(writers, BATCHED_EVENTS / BATCH, i -> {
+            long began = System.nanoTime();
+            log.appendAll(accountId, drafts, EventLog.AccountChange.NONE, List.of());
+            waits.add(System.nanoTime() - began);
+        });
         Timings timings = Timings.of(waits);
         double rate = waits.size() * BATCH / seconds;
         System.out.printf("    %2d writers of batches of %d: %6.1f events/s, one batch %s%n", writers, BATCH, rate,
@@ -88,25 +70,22 @@ final class AccountWritesBench {
         return json;
     }
 
-    private static Map<String, Object> measure(EventLog log, String accountId, int writers) throws Exception {
+    /** One step of a writer: its i-th of its share. */
+    private interface Step {
+        void run(int i) throws Exception;
+    }
+
+    /** The writers start together, each taking its share of {@code steps}; the seconds until the last is done. */
+    private static double race(int writers, int steps, Step step) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch start = new CountDownLatch(1);
-        List<Long> waits = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger unavailable = new AtomicInteger();
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            int share = APPENDS / writers + (w < APPENDS % writers ? 1 : 0);
+            int share = steps / writers + (w < steps % writers ? 1 : 0);
             done.add(pool.submit(() -> {
                 start.await();
                 for (int i = 0; i < share; i++) {
-                    long began = System.nanoTime();
-                    try {
-                        log.append(accountId, new Event.Draft(EventType.FILE_UPLOADED, "ftp_bench", "bench", "/f" + i,
-                                1L), EventLog.AccountChange.NONE, List.of());
-                        waits.add(System.nanoTime() - began);
-                    } catch (UnavailableException e) {
-                        unavailable.incrementAndGet();
-                    }
+                    step.run(i);
                 }
                 return null;
             }));
@@ -116,8 +95,23 @@ final class AccountWritesBench {
         for (Future<?> f : done) {
             f.get();
         }
-        double seconds = (System.nanoTime() - began) / 1e9;
         pool.shutdown();
+        return (System.nanoTime() - began) / 1e9;
+    }
+
+    private static Map<String, Object> measure(EventLog log, String accountId, int writers) throws Exception {
+        List<Long> waits = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger unavailable = new AtomicInteger();
+        double seconds = race(writers, APPENDS, i -> {
+            long began = System.nanoTime();
+            try {
+                log.append(accountId, new Event.Draft(EventType.FILE_UPLOADED, "ftp_bench", "bench", "/f" + i, 1L),
+                        EventLog.AccountChange.NONE, List.of());
+                waits.add(System.nanoTime() - began);
+            } catch (UnavailableException e) {
+                unavailable.incrementAndGet();
+            }
+        });
         Timings timings = Timings.of(waits);
         double rate = waits.size() / seconds;
         System.out.printf("    %2d writers: %6.1f appends/s, one append %s, %d answered 503%n", writers, rate, timings,
