@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -59,7 +60,8 @@ public final class AwsModule {
     @Provides
     @Singleton
     static DynamoDbClient dynamoDb(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
-        return configured(DynamoDbClient.builder().httpClient(http), config, credentials).build();
+        return configured(DynamoDbClient.builder().httpClient(http), config, credentials, Config.DYNAMODB_ENDPOINT)
+                .build();
     }
 
     /**
@@ -67,16 +69,25 @@ public final class AwsModule {
      * the same tables (the local runtime, the admin CLI, benchmarks); callers may override more.
      */
     public static DynamoDbClientBuilder dynamoDbBuilder(Config config) {
-        return configured(DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT)), config, credentials(config));
+        return configured(DynamoDbClient.builder().httpClientBuilder(toolHttpClient()), config, credentials(config),
+                Config.DYNAMODB_ENDPOINT);
     }
 
-    private static DynamoDbClientBuilder configured(DynamoDbClientBuilder builder, Config config,
-                                                    AwsCredentialsProvider credentials) {
+    /** The HTTP client of a tool's or test's client: the functions' timeouts, a client of its own. */
+    static UrlConnectionHttpClient.Builder toolHttpClient() {
+        return UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT);
+    }
+
+    /**
+     * Credentials, region, timeouts and retries, the same for every client, and the endpoint named by
+     * {@code endpointSetting} when there is one (an emulator).
+     */
+    static <B extends AwsClientBuilder<B, ?>> B configured(B builder, Config config, AwsCredentialsProvider credentials,
+                                                            String endpointSetting) {
         builder.credentialsProvider(credentials)
                 .region(Region.of(config.require(Config.REGION)))
                 .overrideConfiguration(overrides());
-        config.get(Config.DYNAMODB_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        config.get(endpointSetting).ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder;
     }
 

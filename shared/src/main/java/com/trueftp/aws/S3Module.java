@@ -25,12 +25,8 @@ public final class S3Module {
     @Provides
     @Singleton
     static S3Client s3(Config config, AwsCredentialsProvider credentials) {
-        var builder = S3Client.builder().httpClientBuilder(httpClient(config)).credentialsProvider(credentials)
-                .region(Region.of(config.require(Config.REGION)))
-                .serviceConfiguration(s3Configuration(config))
-                .overrideConfiguration(AwsModule.overrides());
-        config.get(Config.S3_ENDPOINT).ifPresent(url -> builder.endpointOverride(URI.create(url)));
-        return builder.build();
+        return AwsModule.configured(S3Client.builder().httpClientBuilder(httpClient(config))
+                .serviceConfiguration(s3Configuration(config)), config, credentials, Config.S3_ENDPOINT).build();
     }
 
     /** Signs URLs locally (no call): with the function's own, short-lived credentials. */
