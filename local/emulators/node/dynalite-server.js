@@ -24,6 +24,14 @@ server.on('error', (err) => {
   process.exit(1)
 })
 
+// dynalite throws from a request whose client went away mid-body (it gave up waiting): DynamoDB just drops
+// such a request, and so does this emulator. Anything else still ends the process.
+process.on('uncaughtException', (err) => {
+  if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) return
+  process.stderr.write('dynalite: ' + (err && err.stack ? err.stack : err) + '\n')
+  process.exit(1)
+})
+
 let stopping = false
 function stop () {
   if (stopping) return

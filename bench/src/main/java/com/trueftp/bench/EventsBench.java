@@ -8,6 +8,7 @@ import com.trueftp.core.RandomIds;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventItems;
 import com.trueftp.events.EventLog;
+import com.trueftp.events.EventSource;
 import com.trueftp.events.EventType;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -186,7 +187,7 @@ final class EventsBench {
         EventType type = FILE_TYPES[(int) (seq % FILE_TYPES.length)];
         Long size = type == EventType.FOLDER_CREATED ? null : 1024 + seq % 1_000_000;
         return new Event(RandomIds.newId("evt"), seq, type, "ftp_bench" + user, user,
-                "/" + user + "/reports/" + (seq / 1000) + "/file-" + seq + ".csv", size, createdAt);
+                "/" + user + "/reports/" + (seq / 1000) + "/file-" + seq + ".csv", size, EventSource.API, createdAt);
     }
 
     // ---------------------------------------------------------------- pages

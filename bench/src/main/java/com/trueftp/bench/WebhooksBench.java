@@ -9,6 +9,7 @@ import com.trueftp.core.Config;
 import com.trueftp.core.Json;
 import com.trueftp.events.Event;
 import com.trueftp.events.EventLog;
+import com.trueftp.events.EventSource;
 import com.trueftp.events.EventType;
 import com.trueftp.local.LocalRuntime;
 import com.trueftp.testing.TestGraph;
@@ -123,7 +124,7 @@ final class WebhooksBench {
         List<WebhookFanOut.AccountEvent> events = new ArrayList<>();
         for (int i = 0; i < COUNTED_EVENTS; i++) {
             events.add(new WebhookFanOut.AccountEvent(account, new Event("evt_bench" + i, i + 1,
-                    EventType.FILE_UPLOADED, "ftp_bench", "bench", "/c/" + i, 1L, Instant.now().plusSeconds(1))));
+                    EventType.FILE_UPLOADED, "ftp_bench", "bench", "/c/" + i, 1L, EventSource.API, Instant.now().plusSeconds(1))));
         }
         // A queue of the benchmark's own, so that the runtime's dispatchers do not take the counted jobs.
         String scratch = graph.sqs().createQueue(c -> c.queueName("bench-calls-" + System.nanoTime())).queueUrl();

@@ -11,6 +11,7 @@ import com.trueftp.stack.StackOutputs;
 import com.trueftp.webhooks.WebhookRepository;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -41,7 +42,7 @@ final class Functions {
     private final Stack stack;
     private final Database database;
     private final FileStorage files;
-    private final WebhookQueues queues;
+    private final MessageQueues queues;
     private final Path repoRoot;
     private final long eventRetentionDays;
     private final Map<LambdaFunction, Function> functions = new EnumMap<>(LambdaFunction.class);
@@ -50,12 +51,14 @@ final class Functions {
      * its circuit breaker long before it could take them all.
      */
     static final int DISPATCHER_MAX_CONCURRENCY = 50;
+    /** File-activity instances at once: the event numbering of a busy account takes turns anyway. */
+    static final int FILE_ACTIVITY_MAX_CONCURRENCY = 5;
 
     /**
      * Builds into the stack's own scope: see {@link TrueFtpStack}. The jars are read from
      * {@code <repoRoot>/functions/<id>/target/lambda.jar}.
      */
-    Functions(Stack stack, Database database, FileStorage files, WebhookQueues queues, Path repoRoot,
+    Functions(Stack stack, Database database, FileStorage files, MessageQueues queues, Path repoRoot,
               long eventRetentionDays) {
         this.stack = stack;
         this.database = database;
@@ -83,6 +86,7 @@ final class Functions {
             case WEBHOOKS -> createWebhooksFunction();
             case WEBHOOK_FANOUT -> createWebhookFanOutFunction();
             case WEBHOOK_DISPATCHER -> createWebhookDispatcherFunction();
+            case FILE_ACTIVITY -> createFileActivityFunction();
             case OPENAPI -> createOpenApiFunction();
         };
     }
@@ -105,7 +109,7 @@ final class Functions {
     private Function createFtpUsersFunction() {
         // Deleting a user deletes its files, 1,000 per call: room up to API Gateway's 29 s.
         Function fn = function(LambdaFunction.FTP_USERS, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
-                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS, Tables.IDEMPOTENCY_KEYS);
+                Tables.RATE_LIMITS, Tables.EVENTS, Tables.FILE_RECORDS, Tables.IDEMPOTENCY_KEYS);
         // Users and their username items; transactions need the item actions of each table they touch.
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem");
@@ -114,16 +118,15 @@ final class Functions {
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
         updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.FTP_USERS_USED,
                 AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER, EventLog.TURN_TICKET, EventLog.TURN_DONE);
-        // Each change appends its event in the same transaction.
-        allow(fn, Tables.EVENTS, "dynamodb:PutItem");
-        // A deleted user's upload URLs are settled first.
-        allow(fn, Tables.UPLOAD_URLS, "dynamodb:Query", "dynamodb:DeleteItem");
+        appendsEvents(fn);
+        // A deleted user's files are recorded as removed: their records read and written, their changes claimed,
+        // the folder marked as being deleted meanwhile.
+        allow(fn, Tables.FILE_RECORDS, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
         keepsIdempotencyKeys(fn);
-        // Deleting a user deletes its files (a deletion conditional on the version listed needs GetObject too)
-        // and aborts its unfinished multipart uploads.
+        // Deleting a user deletes its files (a deletion conditional on the version listed needs GetObject too).
         usesFiles(fn);
         fn.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
+                .actions(List.of("s3:GetObject", "s3:DeleteObject"))
                 .resources(List.of(files.bucket().arnForObjects("*")))
                 .build());
         countsRequests(fn);
@@ -133,10 +136,8 @@ final class Functions {
     private Function createEventsFunction() {
         Function fn = function(LambdaFunction.EVENTS, Duration.seconds(15), Tables.EVENTS, Tables.ACCOUNTS,
                 Tables.RATE_LIMITS);
-        // Pages, and the retention watermark kept in each account's partition of the events table: the one
-        // attribute it may write there, so that no event can be rewritten.
+        // Pages, read only (the retention watermark is moved on by the writers).
         allow(fn, Tables.EVENTS, "dynamodb:GetItem", "dynamodb:Query");
-        updateOnly(fn, Tables.EVENTS, "account_id", "seq", EventLog.RETAINED_FROM);
         // The latest event number only: this function never writes accounts.
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
         countsRequests(fn);
@@ -146,10 +147,10 @@ final class Functions {
     private Function createFilesFunction() {
         // Folder deletes take one list and one delete call per 1,000 objects: room up to API Gateway's 29 s.
         Function fn = function(LambdaFunction.FILES, Duration.seconds(29), Tables.FTP_USERS, Tables.ACCOUNTS,
-                Tables.RATE_LIMITS, Tables.EVENTS, Tables.UPLOAD_URLS, Tables.IDEMPOTENCY_KEYS);
+                Tables.RATE_LIMITS, Tables.EVENTS, Tables.FILE_RECORDS, Tables.IDEMPOTENCY_KEYS);
         usesFiles(fn);
         // HeadObject and the presigned GET need GetObject; PUT and multipart uploads (presigned too) PutObject;
-        // aborting a multipart upload (presigned, or once its URLs expired) AbortMultipartUpload.
+        // a presigned abort of a multipart upload AbortMultipartUpload.
         fn.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
                 .resources(List.of(files.bucket().arnForObjects("*")))
@@ -157,14 +158,16 @@ final class Functions {
         fn.addEnvironment(Config.CURSOR_SECRET, files.cursorSecret().getSecretValue().unsafeUnwrap());
         fn.addEnvironment(Config.DOWNLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_DOWNLOAD_URL_TTL.toSeconds()));
         fn.addEnvironment(Config.UPLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_UPLOAD_URL_TTL.toSeconds()));
-        // The user, read only; the records of its upload URLs (PutItem, Query, DeleteItem to settle them).
+        // The user, read only. The files' records (read, written, changes claimed) and the quota's reservations
+        // (held, counted, given back).
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem");
-        allow(fn, Tables.UPLOAD_URLS, "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem");
+        allow(fn, Tables.FILE_RECORDS, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
+                "dynamodb:DeleteItem");
         // Reads of the account; of its attributes, only the storage count and the event number.
         allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
         updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER,
                 EventLog.TURN_TICKET, EventLog.TURN_DONE);
-        allow(fn, Tables.EVENTS, "dynamodb:PutItem");
+        appendsEvents(fn);
         keepsIdempotencyKeys(fn);
         countsRequests(fn);
         return fn;
@@ -227,6 +230,44 @@ final class Functions {
                 .maxConcurrency(DISPATCHER_MAX_CONCURRENCY)
                 .build());
         return fn;
+    }
+
+    /**
+     * S3's notifications of the files bucket, up to 100 in a batch (gathered for at most a second: a batch of an
+     * account's changes takes one allocation of event numbers), failures reported per message. It measures each
+     * changed object, reads the owner's user, writes the files' records, claims, events and the storage count,
+     * and gives back the reservation of a used upload URL. Nothing else.
+     */
+    private Function createFileActivityFunction() {
+        Function fn = function(LambdaFunction.FILE_ACTIVITY, Duration.seconds(60), Tables.FILE_RECORDS,
+                Tables.ACCOUNTS, Tables.EVENTS, Tables.FTP_USERS);
+        usesFiles(fn);
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(files.bucket().arnForObjects("*")))
+                .build());
+        allow(fn, Tables.FILE_RECORDS, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
+                "dynamodb:DeleteItem");
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
+        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER,
+                EventLog.TURN_TICKET, EventLog.TURN_DONE);
+        appendsEvents(fn);
+        allow(fn, Tables.FTP_USERS, "dynamodb:GetItem");
+        // The API's own writes and upload URLs are signed by these functions' roles: S3 names them in its notifications.
+        fn.addEnvironment(Config.FILES_API_PRINCIPALS, String.join(",", roleId(LambdaFunction.FILES),
+                roleId(LambdaFunction.FTP_USERS)));
+        fn.addEventSource(SqsEventSource.Builder.create(queues.fileChanges())
+                .batchSize(100)
+                .maxBatchingWindow(Duration.seconds(1))
+                .reportBatchItemFailures(true)
+                .maxConcurrency(FILE_ACTIVITY_MAX_CONCURRENCY)
+                .build());
+        return fn;
+    }
+
+    /** A function's role's unique id ({@code AROA…}): what S3 names as the principal of its requests. */
+    private String roleId(LambdaFunction f) {
+        return ((CfnRole) functions.get(f).getRole().getNode().getDefaultChild()).getAttrRoleId();
     }
 
     /** Serves the document in its jar: no table, no bucket, no permission beyond its logs. */
@@ -308,6 +349,15 @@ final class Functions {
                 .actions(List.of("dynamodb:GetItem"))
                 .resources(Arrays.stream(specs).map(spec -> database.table(spec).getTableArn()).toList())
                 .build());
+    }
+
+    /**
+     * Appends events: each in its change's transaction, one whose answer was lost read back, and every thousand
+     * events the retention watermark moved on (the one attribute it may write there: no event can be rewritten).
+     */
+    private void appendsEvents(Function fn) {
+        allow(fn, Tables.EVENTS, "dynamodb:PutItem", "dynamodb:GetItem");
+        updateOnly(fn, Tables.EVENTS, "account_id", "seq", EventLog.RETAINED_FROM);
     }
 
     /** The answers of POSTs sent with an Idempotency-Key: claimed, read, kept, freed. */

@@ -32,6 +32,8 @@ public class TrueFtpStack extends Stack {
     public static final String CONTEXT_DOMAIN_NAME = "domainName";
     public static final String CONTEXT_CERTIFICATE_ARN = "certificateArn";
     public static final String CONTEXT_EVENT_RETENTION_DAYS = "eventRetentionDays";
+    public static final String CONTEXT_KEPT_VERSIONS_DAYS = "keptVersionsDays";
+    public static final long DEFAULT_KEPT_VERSIONS_DAYS = 30;
 
     public TrueFtpStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
@@ -41,10 +43,11 @@ public class TrueFtpStack extends Stack {
         Api.CustomDomain domain = customDomain();
 
         Database database = new Database(this);
-        FileStorage files = new FileStorage(this);
-        WebhookQueues queues = new WebhookQueues(this);
+        FileStorage files = new FileStorage(this, keptVersionsDays());
+        MessageQueues queues = new MessageQueues(this);
+        files.notifyChangesTo(queues.fileChanges());
         Functions functions = new Functions(this, database, files, queues, repoRoot, eventRetentionDays);
-        new WebhookAlarms(this, queues, functions);
+        new StackAlarms(this, queues, functions);
         new Api(this, functions, authCacheTtl, domain);
     }
 
@@ -76,8 +79,17 @@ public class TrueFtpStack extends Stack {
     }
 
     private long eventRetentionDays() {
-        String value = context(CONTEXT_EVENT_RETENTION_DAYS);
-        long days = Config.DEFAULT_EVENT_RETENTION.toDays();
+        return days(CONTEXT_EVENT_RETENTION_DAYS, Config.DEFAULT_EVENT_RETENTION.toDays());
+    }
+
+    private long keptVersionsDays() {
+        return days(CONTEXT_KEPT_VERSIONS_DAYS, DEFAULT_KEPT_VERSIONS_DAYS);
+    }
+
+    /** A context value in whole days, 1 to 3650. */
+    private long days(String key, long defaultDays) {
+        String value = context(key);
+        long days = defaultDays;
         if (value != null) {
             try {
                 days = Long.parseLong(value);
@@ -85,7 +97,7 @@ public class TrueFtpStack extends Stack {
                 days = 0;
             }
             if (days < 1 || days > 3650) {
-                throw new IllegalArgumentException("context " + CONTEXT_EVENT_RETENTION_DAYS
+                throw new IllegalArgumentException("context " + key
                         + " must be a whole number of days from 1 to 3650, got: " + value);
             }
         }

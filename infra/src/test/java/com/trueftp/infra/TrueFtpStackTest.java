@@ -111,7 +111,10 @@ class TrueFtpStackTest {
 
     @Test
     void functionsRunJava21OnArm64WithTheirHandlerJsonLogsAndTheirOwnLogGroup() {
-        template.resourceCountIs("AWS::Lambda::Function", LambdaFunction.values().length);
+        // Ours, and CDK's own that sets the bucket's notification configuration at deploy (a custom resource).
+        template.resourceCountIs("AWS::Lambda::Function", LambdaFunction.values().length + 1);
+        assertThat(resources(template, "AWS::Lambda::Function")).containsKey(
+                "BucketNotificationsHandler050a0587b7544547bf325f094a3db8347ECC3691");
         Map<String, Map<String, Object>> logGroups = resources(template, "AWS::Logs::LogGroup");
         Set<String> usedLogGroups = new HashSet<>();
         for (LambdaFunction f : LambdaFunction.values()) {
@@ -143,7 +146,9 @@ class TrueFtpStackTest {
         assertThat(tableVariables(LambdaFunction.ACCOUNT)).isEqualTo(tableNames(Tables.ACCOUNTS, Tables.RATE_LIMITS));
         assertThat(tableVariables(LambdaFunction.FTP_USERS))
                 .isEqualTo(tableNames(Tables.FTP_USERS, Tables.ACCOUNTS, Tables.RATE_LIMITS, Tables.EVENTS,
-                        Tables.UPLOAD_URLS, Tables.IDEMPOTENCY_KEYS));
+                        Tables.FILE_RECORDS, Tables.IDEMPOTENCY_KEYS));
+        assertThat(tableVariables(LambdaFunction.FILE_ACTIVITY))
+                .isEqualTo(tableNames(Tables.FILE_RECORDS, Tables.ACCOUNTS, Tables.EVENTS, Tables.FTP_USERS));
         assertThat(tableVariables(LambdaFunction.EVENTS))
                 .isEqualTo(tableNames(Tables.EVENTS, Tables.ACCOUNTS, Tables.RATE_LIMITS));
     }
@@ -255,12 +260,12 @@ class TrueFtpStackTest {
                         "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
-                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
-                tableId(Tables.UPLOAD_URLS), Set.of("dynamodb:Query", "dynamodb:DeleteItem"),
+                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"),
+                tableId(Tables.FILE_RECORDS), Set.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"),
                 tableId(Tables.IDEMPOTENCY_KEYS), IDEMPOTENCY,
                 // Deleting a user deletes its files: list them, delete them (conditional deletes need GetObject).
                 bucket, Set.of("s3:ListBucket"),
-                bucket + "/*", Set.of("s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload")));
+                bucket + "/*", Set.of("s3:GetObject", "s3:DeleteObject")));
     }
 
     @Test
@@ -268,11 +273,12 @@ class TrueFtpStackTest {
         String bucket = bucketId();
         assertThat(permissions(LambdaFunction.FILES)).isEqualTo(Map.of(
                 tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem"),
-                tableId(Tables.UPLOAD_URLS), Set.of("dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"),
+                tableId(Tables.FILE_RECORDS), Set.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
+                        "dynamodb:DeleteItem"),
                 tableId(Tables.IDEMPOTENCY_KEYS), IDEMPOTENCY,
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem"),
-                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem"),
+                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"),
                 bucket, Set.of("s3:ListBucket"),
                 bucket + "/*", Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")));
         Map<String, Object> variables = environment(LambdaFunction.FILES);
@@ -289,7 +295,10 @@ class TrueFtpStackTest {
     @CsvSource(delimiter = '|', value = {
             "FILES     | accounts | id, storage_bytes_used, event_seq, turn_ticket, turn_done",
             "FTP_USERS | accounts | id, ftp_users_used, storage_bytes_used, event_seq, turn_ticket, turn_done",
-            "EVENTS    | events   | account_id, seq, events_from",
+            "FILES     | events   | account_id, seq, events_from",
+            "FTP_USERS | events   | account_id, seq, events_from",
+            "FILE_ACTIVITY | events | account_id, seq, events_from",
+            "FILE_ACTIVITY | accounts | id, storage_bytes_used, event_seq, turn_ticket, turn_done",
             "WEBHOOK_DISPATCHER | webhooks | account_id, sk, consecutive_failures, failing_since, paused_until, "
                     + "trusted_until, probe_until, active, disabled_reason, updated_at"})
     void aFunctionUpdatesOnlyTheAttributesItOwns(LambdaFunction f, String table, String attributes) {
@@ -333,7 +342,7 @@ class TrueFtpStackTest {
         Map<String, Object> events = properties(resources(template, "AWS::DynamoDB::Table").get(tableId(Tables.EVENTS)));
         assertThat(at(events, "StreamSpecification", "StreamViewType")).isEqualTo("NEW_IMAGE");
         Map<String, Map<String, Object>> mappings = resources(template, "AWS::Lambda::EventSourceMapping");
-        assertThat(mappings).hasSize(2);
+        assertThat(mappings).hasSize(3);
         Map<String, Object> stream = mappings.values().stream().map(Stacks::properties)
                 .filter(p -> p.containsKey("StartingPosition")).findFirst().orElseThrow();
         assertThat(referencedId(stream.get("FunctionName"))).isEqualTo(functionId(template,
@@ -346,7 +355,8 @@ class TrueFtpStackTest {
         assertThat(Json.write(at(stream, "FilterCriteria"))).contains("INSERT");
 
         Map<String, Object> queue = mappings.values().stream().map(Stacks::properties)
-                .filter(p -> !p.containsKey("StartingPosition")).findFirst().orElseThrow();
+                .filter(p -> "WebhookDeliveriesQueueA79A9393".equals(referencedId(p.get("EventSourceArn"))))
+                .findFirst().orElseThrow();
         assertThat(referencedId(queue.get("FunctionName"))).isEqualTo(functionId(template,
                 LambdaFunction.WEBHOOK_DISPATCHER.handler()));
         assertThat(referencedId(queue.get("EventSourceArn"))).isEqualTo("WebhookDeliveriesQueueA79A9393");
@@ -358,7 +368,7 @@ class TrueFtpStackTest {
     @Test
     void everyQueueIsEncryptedTlsOnlyWithADeadLetterQueueAndAlarmsOnThemAndTheStreamsAge() {
         Map<String, Map<String, Object>> queues = resources(template, "AWS::SQS::Queue");
-        assertThat(queues).hasSize(3);
+        assertThat(queues).hasSize(5);
         queues.forEach((id, q) -> assertThat(properties(q)).as(id).containsEntry("SqsManagedSseEnabled", true)
                 .containsEntry("MessageRetentionPeriod", 1_209_600));
         Map<String, Object> deliveries = properties(queues.get("WebhookDeliveriesQueueA79A9393"));
@@ -370,9 +380,72 @@ class TrueFtpStackTest {
         assertThat(Json.write(resources(template, "AWS::SQS::QueuePolicy"))).contains("aws:SecureTransport");
         Map<String, Map<String, Object>> alarms = resources(template, "AWS::CloudWatch::Alarm");
         assertThat(Json.write(alarms)).contains("WebhookDeliveriesDeadLettersA6F18856")
-                .contains("WebhookFanOutFailures18557B4B").contains("IteratorAge");
+                .contains("WebhookFanOutFailures18557B4B").contains("FileChangesDeadLetters3FFF2FEF")
+                .contains("IteratorAge");
+        Map<String, Object> fileChanges = properties(queues.get("FileChangesQueueB5EF342F"));
+        assertThat(fileChanges).containsEntry("VisibilityTimeout", 360);
+        assertThat(referencedId(at(fileChanges, "RedrivePolicy", "deadLetterTargetArn")))
+                .isEqualTo("FileChangesDeadLetters3FFF2FEF");
         Map<String, Object> key = properties(resources(template, "AWS::KMS::Key").get("WebhookSecretsKey5C1E05FC"));
         assertThat(key).containsEntry("EnableKeyRotation", true);
+    }
+
+    @Test
+    void theFilesBucketKeepsVersionsForAWhileAndTellsEveryChangeToTheFileActivityFunction() {
+        Map<String, Object> bucket = properties(resources(template, "AWS::S3::Bucket").get(bucketId()));
+        assertThat(at(bucket, "VersioningConfiguration", "Status")).isEqualTo("Enabled");
+        assertThat(Json.write(at(bucket, "LifecycleConfiguration", "Rules")))
+                .contains("\"AbortIncompleteMultipartUpload\":{\"DaysAfterInitiation\":1}")
+                .contains("\"NoncurrentVersionExpiration\":{\"NoncurrentDays\":30}")
+                .contains("\"ExpiredObjectDeleteMarker\":true");
+        Map<String, Object> notifications = properties(resources(template, "Custom::S3BucketNotifications").values()
+                .iterator().next());
+        assertThat(referencedId(notifications.get("BucketName"))).isEqualTo(bucketId());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> configurations = (List<Map<String, Object>>) at(notifications,
+                "NotificationConfiguration", "QueueConfigurations");
+        assertThat(configurations).extracting(c -> c.get("Events")).containsExactlyInAnyOrder(
+                List.of("s3:ObjectCreated:*"), List.of("s3:ObjectRemoved:*"));
+        assertThat(configurations).allSatisfy(c -> assertThat(referencedId(c.get("QueueArn")))
+                .isEqualTo("FileChangesQueueB5EF342F"));
+        // S3 may send to the queue, for this bucket only.
+        assertThat(Json.write(resources(template, "AWS::SQS::QueuePolicy"))).contains("s3.amazonaws.com")
+                .contains("aws:SourceArn");
+
+        Map<String, Object> mapping = resources(template, "AWS::Lambda::EventSourceMapping").values().stream()
+                .map(Stacks::properties).filter(p -> "FileChangesQueueB5EF342F".equals(referencedId(p.get("EventSourceArn"))))
+                .findFirst().orElseThrow();
+        assertThat(referencedId(mapping.get("FunctionName"))).isEqualTo(functionId(template,
+                LambdaFunction.FILE_ACTIVITY.handler()));
+        assertThat(mapping).containsEntry("BatchSize", 100).containsEntry("MaximumBatchingWindowInSeconds", 1)
+                .containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"));
+        assertThat(at(mapping, "ScalingConfig", "MaximumConcurrency")).isEqualTo(5);
+    }
+
+    @Test
+    void aKeptVersionsContextSetsHowLongOldVersionsStay() {
+        Template sevenDays = Stacks.template(Map.of(TrueFtpStack.CONTEXT_KEPT_VERSIONS_DAYS, "7"));
+        assertThat(Json.write(sevenDays.findResources("AWS::S3::Bucket")))
+                .contains("\"NoncurrentVersionExpiration\":{\"NoncurrentDays\":7}");
+    }
+
+    @Test
+    void fileActivityFunctionMeasuresObjectsAndWritesRecordsEventsAndTheCountOnly() {
+        String bucket = bucketId();
+        assertThat(permissions(LambdaFunction.FILE_ACTIVITY)).isEqualTo(Map.of(
+                tableId(Tables.FILE_RECORDS), Set.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
+                        "dynamodb:DeleteItem"),
+                tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
+                tableId(Tables.EVENTS), Set.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"),
+                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem"),
+                "FileChangesQueueB5EF342F", Set.of("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility",
+                        "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+                bucket, Set.of("s3:ListBucket"),
+                bucket + "/*", Set.of("s3:GetObject")));
+        // The API's principals, as S3 names them: the unique ids of the files and ftp-users functions' roles.
+        String principals = Json.write(environment(LambdaFunction.FILE_ACTIVITY).get(Config.FILES_API_PRINCIPALS));
+        assertThat(principals).contains("RoleId").contains(roleId(LambdaFunction.FILES))
+                .contains(roleId(LambdaFunction.FTP_USERS));
     }
 
     /** The DynamoDB actions of the function's role, by table. */
@@ -419,7 +492,7 @@ class TrueFtpStackTest {
     }
 
     @Test
-    void eventsFunctionReadsEventsKeepsItsWatermarkAndNeverWritesAccounts() {
+    void eventsFunctionOnlyReadsEventsAndAccounts() {
         Map<String, Set<String>> byTable = new TreeMap<>();
         for (Map<String, Object> statement : statements(LambdaFunction.EVENTS)) {
             for (String table : resourceIds(List.of(statement))) {
@@ -427,7 +500,7 @@ class TrueFtpStackTest {
             }
         }
         assertThat(byTable).isEqualTo(Map.of(
-                tableId(Tables.EVENTS), Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"),
+                tableId(Tables.EVENTS), Set.of("dynamodb:GetItem", "dynamodb:Query"),
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem"),
                 tableId(Tables.RATE_LIMITS), Set.of("dynamodb:UpdateItem")));
         template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(

@@ -15,5 +15,12 @@ public final class Queues {
     public static final QueueSpec WEBHOOK_DELIVERIES = new QueueSpec("webhook-deliveries",
             "WEBHOOK_DELIVERIES_QUEUE_URL", Duration.ofMinutes(6), 5);
 
-    public static final List<QueueSpec> ALL = List.of(WEBHOOK_DELIVERIES);
+    /**
+     * S3's notifications of every change to the files bucket, for the file-activity function (timeout 60 s);
+     * a message it could not record is tried five times, then kept in the DLQ.
+     */
+    public static final QueueSpec FILE_CHANGES = new QueueSpec("file-changes", "FILE_CHANGES_QUEUE_URL",
+            Duration.ofMinutes(6), 5);
+
+    public static final List<QueueSpec> ALL = List.of(WEBHOOK_DELIVERIES, FILE_CHANGES);
 }

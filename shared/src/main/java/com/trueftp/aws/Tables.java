@@ -36,11 +36,13 @@ public final class Tables {
             TableSpec.Key.string("account_id"), TableSpec.Key.number("seq"), List.of(), "expires_at");
 
     /**
-     * The upload URLs not yet settled, under their account: {@code upload#<ftp user id>#<expiry>#<id>} items. A
-     * table of their own, so that the files function, which writes them, cannot write FTP users.
+     * What each account has on record of its files, under the account: {@code file#<key>} (each object's size
+     * and ETag as last recorded), {@code change#<digest>} (the changes recorded, TTL 30 days) and the quota's
+     * reservations ({@code reservation#<expiry>#<id>}, TTL). A table of its own, so that the functions that write
+     * it cannot write FTP users.
      */
-    public static final TableSpec UPLOAD_URLS = new TableSpec("upload-urls", "UPLOAD_URLS_TABLE",
-            TableSpec.Key.string("account_id"), TableSpec.Key.string("sk"), List.of(), null);
+    public static final TableSpec FILE_RECORDS = new TableSpec("file-records", "FILE_RECORDS_TABLE",
+            TableSpec.Key.string("account_id"), TableSpec.Key.string("sk"), List.of(), "expires_at");
 
     /** The answers of POSTs sent with an {@code Idempotency-Key}, per account and key; TTL removes them after a day. */
     public static final TableSpec IDEMPOTENCY_KEYS = new TableSpec("idempotency-keys", "IDEMPOTENCY_KEYS_TABLE",
@@ -58,7 +60,7 @@ public final class Tables {
     public static final TableSpec WEBHOOK_DELIVERIES = new TableSpec("webhook-deliveries", "WEBHOOK_DELIVERIES_TABLE",
             TableSpec.Key.string("webhook_id"), TableSpec.Key.string("id"), List.of(), "expires_at");
 
-    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS, UPLOAD_URLS,
+    public static final List<TableSpec> ALL = List.of(ACCOUNTS, API_KEYS, RATE_LIMITS, FTP_USERS, EVENTS, FILE_RECORDS,
             IDEMPOTENCY_KEYS, WEBHOOKS, WEBHOOK_DELIVERIES);
 
     public static final class ApiKeysIndexes {

@@ -26,9 +26,6 @@ public final class Config {
     public static final Duration DEFAULT_DOWNLOAD_URL_TTL = Duration.ofMinutes(5);
     public static final String UPLOAD_URL_TTL_SECONDS = "UPLOAD_URL_TTL_SECONDS";
     public static final Duration DEFAULT_UPLOAD_URL_TTL = Duration.ofMinutes(15);
-    /** How long after an upload whose outcome is unknown (S3 did not answer) it is settled by what stands. */
-    public static final String UNKNOWN_WRITE_SETTLE_SECONDS = "UNKNOWN_WRITE_SETTLE_SECONDS";
-    public static final Duration DEFAULT_UNKNOWN_WRITE_SETTLE = Duration.ofMinutes(1);
     /**
      * How long one attempt of a DeleteObjects call of 1,000 keys may take (S3 answers once all are gone);
      * the call, with a retry, twice that.
@@ -41,6 +38,10 @@ public final class Config {
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
 
     public static final String SQS_ENDPOINT = "AWS_ENDPOINT_URL_SQS";
+    /** Comma-separated: the principals (role ids, or access keys locally) whose S3 writes are the API's. */
+    public static final String FILES_API_PRINCIPALS = "FILES_API_PRINCIPALS";
+    /** Comma-separated: the principals whose S3 writes are the FTP side's (SFTP). */
+    public static final String SFTP_PRINCIPALS = "SFTP_PRINCIPALS";
     /** "true" lets webhooks reach any address over http or https (the local runtime); otherwise https to public addresses only. */
     public static final String WEBHOOK_ALLOW_PRIVATE_TARGETS = "WEBHOOK_ALLOW_PRIVATE_TARGETS";
     /** The gaps between a failed delivery and its retries, in seconds, comma-separated (all from the first failure). */
@@ -92,10 +93,6 @@ public final class Config {
 
     public Duration uploadUrlTtl() {
         return seconds(UPLOAD_URL_TTL_SECONDS, DEFAULT_UPLOAD_URL_TTL);
-    }
-
-    public Duration unknownWriteSettle() {
-        return seconds(UNKNOWN_WRITE_SETTLE_SECONDS, DEFAULT_UNKNOWN_WRITE_SETTLE);
     }
 
     public Duration s3BatchTimeout() {

@@ -13,15 +13,19 @@ import java.util.Map;
  * @param size null where no size applies
  */
 public record Event(String id, long seq, EventType type, String ftpUserId, String username, String path,
-                    Long size, Instant createdAt) {
-    public static final String SOURCE_API = "api";
+                    Long size, EventSource source, Instant createdAt) {
 
     public Map<String, Object> toJson() {
         return Json.object("id", id, "type", type.id(), "ftp_user_id", ftpUserId, "username", username,
-                "path", path, "size", size, "source", SOURCE_API, "created_at", Json.timestamp(createdAt));
+                "path", path, "size", size, "source", source.id(), "created_at", Json.timestamp(createdAt));
     }
 
     /** What a writer knows of an event before it gets its number. */
-    public record Draft(EventType type, String ftpUserId, String username, String path, Long size) {
+    public record Draft(EventType type, String ftpUserId, String username, String path, Long size,
+                        EventSource source) {
+        /** A change the API's own request made. */
+        public Draft(EventType type, String ftpUserId, String username, String path, Long size) {
+            this(type, ftpUserId, username, path, size, EventSource.API);
+        }
     }
 }

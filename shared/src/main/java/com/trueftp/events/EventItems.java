@@ -42,6 +42,9 @@ public final class EventItems {
         if (event.size() != null) {
             item.put("size", n(event.size()));
         }
+        if (event.source() != EventSource.API) { // the default: events written before sources were told have none
+            item.put("source", s(event.source().id()));
+        }
         item.put("created_at", s(Json.timestamp(event.createdAt())));
         item.put("expires_at", n(event.createdAt().plus(retention).getEpochSecond()));
         return item;
@@ -51,6 +54,7 @@ public final class EventItems {
         return new Event(text(item, "id"), Long.parseLong(item.get("seq").n()),
                 EventType.parse(text(item, "type")).orElseThrow(), text(item, "ftp_user_id"), text(item, "username"),
                 text(item, "path"), item.containsKey("size") ? Long.valueOf(item.get("size").n()) : null,
+                item.containsKey("source") ? EventSource.parse(text(item, "source")).orElseThrow() : EventSource.API,
                 instant(item, "created_at"));
     }
 }

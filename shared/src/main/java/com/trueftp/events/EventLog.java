@@ -47,6 +47,8 @@ public class EventLog {
      * turn then takes a few calls of at most 4.5 s each, inside the writing functions' 29 s.
      */
     static final Duration RETRY_FOR = Duration.ofSeconds(12);
+    /** Writers move the retention watermark on each time the account's events pass a multiple of this. */
+    static final long WATERMARK_STEP = 1000;
     /** The most items one DynamoDB transaction takes. */
     static final int MAX_BATCH = 100;
     /** A filtered request reads at most this many events: past it, it would outrun the function's timeout. */
@@ -139,7 +141,62 @@ public class EventLog {
                 }
             }
             if (written != null) {
+                long last = written.get(written.size() - 1).seq();
+                if (last / WATERMARK_STEP != (last - written.size()) / WATERMARK_STEP) {
+                    advanceRetention(accountId, last);
+                }
                 return written;
+            }
+        }
+    }
+
+    /**
+     * Writes {@code items} in the account's turn, once {@code admit} has passed in that turn: a change admitted
+     * by the account's state (a quota) is decided in the order writers came, never on a state another admitted
+     * writer is still changing. {@code admit} throws to refuse, and the turn is passed on.
+     */
+    public void writeInTurn(String accountId, Runnable admit, List<TransactWriteItem> items) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        while (true) {
+            AccountTurns.Turn turn = awaitTurn(accountId, deadline);
+            boolean written = false;
+            try {
+                admit.run();
+                written = writeTurn(accountId, turn, items, deadline);
+            } finally {
+                if (!written) {
+                    passQuietly(accountId, turn);
+                }
+            }
+            if (written) {
+                return;
+            }
+        }
+    }
+
+    /** The items and the turn's end in one transaction; false if the turn was skipped meanwhile. */
+    private boolean writeTurn(String accountId, AccountTurns.Turn turn, List<TransactWriteItem> items, long deadline) {
+        List<TransactWriteItem> all = new ArrayList<>(items);
+        all.add(TransactWriteItem.builder().update(u -> u.tableName(accounts).key(Map.of("id", s(accountId)))
+                .updateExpression("SET " + AccountTurns.DONE + " = :ticket")
+                .conditionExpression("attribute_exists(id) AND " + AccountTurns.isNext(turn.ticket()))
+                .expressionAttributeValues(Map.of(":previous", n(turn.ticket() - 1), ":ticket", n(turn.ticket()))))
+                .build());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(all));
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (Transactions.conditionFailedAt(e, items.size())) {
+                    return false;
+                }
+                if (!Transactions.cancelledWith(e, "TransactionConflict")) {
+                    throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new UnavailableException();
+                }
+                backOff(attempt);
             }
         }
     }
@@ -183,7 +240,7 @@ public class EventLog {
             for (int i = 0; i < drafts.size(); i++) {
                 Event.Draft draft = drafts.get(i);
                 batch.add(new Event(ids.get(i), turn.latestEvent() + 1 + i, draft.type(), draft.ftpUserId(),
-                        draft.username(), draft.path(), draft.size(), now));
+                        draft.username(), draft.path(), draft.size(), draft.source(), now));
             }
             List<TransactWriteItem> items = new ArrayList<>(others);
             int accountIndex = items.size();
@@ -313,9 +370,10 @@ public class EventLog {
 
     /**
      * The number of the oldest event still within retention. Numbers are handed out in time order, so
-     * events leave retention from number 1 upwards and the answer only grows. It is kept as a watermark in
-     * the account's partition: one read checks it, and after expiries a search steps out from it in growing
-     * strides (a few reads for the few events that expired since), whatever the offset asked for.
+     * events leave retention from number 1 upwards and the answer only grows. A watermark in the account's
+     * partition says where to look: one read checks it, and after expiries a search steps out from it in growing
+     * strides (a few reads for the events that expired since), whatever the offset asked for. Readers never
+     * write it (a GET writes nothing): writers move it on ({@link #advanceRetention}).
      */
     private long firstVisible(String accountId, long latest) {
         if (latest == 0) {
@@ -345,19 +403,28 @@ public class EventLog {
                 low = middle + 1;
             }
         }
-        long first = low;
+        return low;
+    }
+
+    /**
+     * Moves the watermark to the oldest event still within retention: done by writers, once every
+     * {@value #WATERMARK_STEP} events, so that readers' searches stay short. Best effort: a failure leaves it
+     * where it was, and readers search a little further.
+     */
+    private void advanceRetention(String accountId, long latest) {
         try {
+            long first = firstVisible(accountId, latest);
             dynamo.updateItem(b -> b.tableName(events).key(key(accountId, META_SEQ))
                     .updateExpression("SET " + RETAINED_FROM + " = :first")
                     .conditionExpression("attribute_not_exists(" + RETAINED_FROM + ") OR " + RETAINED_FROM + " < :first")
                     .expressionAttributeValues(Map.of(":first", n(first))));
         } catch (ConditionalCheckFailedException movedFurther) {
-            // another reader saved a later one
+            // another writer saved a later one
+        } catch (SdkException notNow) {
+            // the next step tries again
         }
-        return first;
     }
 
-    /** Events created before this are out of retention, whatever TTL has or has not deleted yet. */
     private Instant retentionCutoff() {
         return clock.instant().minus(retention);
     }

@@ -1,6 +1,5 @@
 package com.trueftp.files;
 
-import com.trueftp.account.AccountRepository;
 import com.trueftp.auth.Caller;
 import com.trueftp.core.Config;
 import com.trueftp.core.ConflictException;
@@ -26,25 +25,29 @@ import java.util.function.Supplier;
 
 /**
  * What the API does with an FTP user's files: list, download links, uploads (through the API or by presigned
- * URL), deletes and folders, in the user's space of the files bucket. Every change is counted in the account's
- * storage use (within the plan's quota) and recorded in its event stream. A user of another account is not found.
+ * URL), deletes and folders, in the user's space of the files bucket. Its own changes are recorded at once
+ * ({@link FileActivity#recordOwn}: the event and the storage count); what lands through upload URLs is recorded
+ * from S3's notifications. Uploads must fit the plan's quota. A user of another account is not found.
  */
 public class FileSpaces {
     static final String FOLDER_CONTENT_TYPE = "application/x-directory";
     /** Uploads and deletes racing on one path each measure, then write conditionally; a loser tries again. */
     static final int MAX_CONDITIONAL_ATTEMPTS = 3;
 
+    /** How long the API's own upload holds its room in the quota: longer than any request runs. */
+    static final Duration OWN_UPLOAD_HOLD = Duration.ofMinutes(1);
+
     private final FtpUserRepository users;
-    private final AccountRepository accounts;
     private final FileStore store;
     private final FileRemover remover;
     private final ListCursor cursors;
-    private final PendingUploads uploads;
+    private final FileRecords records;
+    private final FileActivity activity;
+    private final StorageReservations reservations;
     private final EventLog events;
     private final Clock clock;
     private final Duration downloadTtl;
     private final Duration uploadTtl;
-    private final Duration unknownWriteSettle;
 
     /** One entry of a folder: a file, or a sub-folder (path ending in /, size 0, no time). */
     public record Entry(String path, long size, Instant modified) {
@@ -72,19 +75,20 @@ public class FileSpaces {
     }
 
     @Inject
-    public FileSpaces(FtpUserRepository users, AccountRepository accounts, FileStore store, FileRemover remover,
-                      ListCursor cursors, PendingUploads uploads, EventLog events, Clock clock, Config config) {
+    public FileSpaces(FtpUserRepository users, FileStore store, FileRemover remover, ListCursor cursors,
+                      FileRecords records, FileActivity activity, StorageReservations reservations, EventLog events,
+                      Clock clock, Config config) {
         this.users = users;
-        this.accounts = accounts;
         this.store = store;
         this.remover = remover;
         this.cursors = cursors;
-        this.uploads = uploads;
+        this.records = records;
+        this.activity = activity;
+        this.reservations = reservations;
         this.events = events;
         this.clock = clock;
         this.downloadTtl = config.downloadUrlTtl();
         this.uploadTtl = config.uploadUrlTtl();
-        this.unknownWriteSettle = config.unknownWriteSettle();
     }
 
     /** One page of a folder, entries in key order; {@code cursor} null for the first page. */
@@ -110,7 +114,8 @@ public class FileSpaces {
         FileStore.ObjectInfo info = store.head(key).orElseThrow(() -> fileNotFound(path));
         Instant expires = clock.instant().plus(downloadTtl).truncatedTo(ChronoUnit.SECONDS);
         URI url = store.presignGet(key, PathPolicy.name(path), downloadTtl);
-        record(user, EventType.FILE_DOWNLOADED, path, info.size());
+        events.append(user.accountId(), new Event.Draft(EventType.FILE_DOWNLOADED, user.id(), user.username(), path,
+                info.size()), EventLog.AccountChange.NONE, List.of());
         return new DownloadLink(url, expires);
     }
 
@@ -118,35 +123,36 @@ public class FileSpaces {
     public Instant upload(Caller caller, String userId, String path, byte[] bytes, String contentType) {
         FtpUser user = user(caller, userId);
         FileSpace space = FileSpace.of(user);
+        String key = space.key(path);
         long size = bytes.length;
-        uploads.settleAt(user, path);
         return untilUnchanged(() -> {
-            Placement placement = reserveFor(caller, space, path, size);
+            Placement placement = reserveFor(caller, space, path, size, clock.instant().plus(OWN_UPLOAD_HOLD));
             FileStore.Put put;
             try {
-                put = store.put(space.key(path), bytes, contentType, placement.replaced().orElse(null));
-            } catch (RuntimeException refusedByS3) { // nothing stored: give the reservation back
-                accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
+                put = store.put(key, bytes, contentType, placement.replaced().orElse(null));
+            } catch (RuntimeException refusedByS3) { // nothing stored: give the room back
+                reservations.releaseQuietly(placement.reservation());
                 throw refusedByS3;
             }
             if (put.outcome() == FileStore.Written.UNKNOWN) {
-                settleLater(user, path, size, placement, put.mark());
+                // It may have landed: then S3's notification records it. Its room lapses with the hold.
                 throw new UnavailableException();
             }
             if (put.outcome() == FileStore.Written.REFUSED) { // another upload changed the file first
-                accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
+                reservations.releaseQuietly(placement.reservation());
                 return Optional.empty();
             }
-            accounts.releaseStorage(space.accountId(), -placement.growth()); // a smaller replacement frees space
-            return Optional.of(record(user, EventType.FILE_UPLOADED, path, size).createdAt());
+            FileStore.ObjectInfo stored = new FileStore.ObjectInfo(size, null, put.etag(), put.mark(), null);
+            return Optional.of(recordOwn(user, new FileActivity.OwnChange(EventType.FILE_UPLOADED, path, key,
+                    put.versionId(), placement.before(), stored, size, placement.reservation())));
         }, () -> new ConflictException("the file at " + path + " kept changing during the upload: try again"));
     }
 
     /**
      * For files too large to go through the API: a presigned PUT for exactly {@code size} bytes, or above 5 GiB a
-     * multipart upload with a presigned URL per part. The size is counted at once, as if the file had landed (a
-     * smaller replacement frees nothing until it has: a promise to shrink a file must not buy quota), and settled
-     * to what landed after the URLs expire.
+     * multipart upload with a presigned URL per part. Its room in the quota is held until the URLs expire (a
+     * smaller replacement holds nothing: a promise to shrink a file must not buy quota); what lands is recorded
+     * and counted from S3's notification, like any other change.
      */
     public UploadUrls uploadUrl(Caller caller, String userId, String path, long size) {
         if (size > FileStore.MAX_OBJECT_BYTES) {
@@ -154,43 +160,16 @@ public class FileSpaces {
         }
         FtpUser user = user(caller, userId);
         FileSpace space = FileSpace.of(user);
-        uploads.settleAt(user, path);
-        Placement placement = reserveFor(caller, space, path, size);
+        Placement placement = reserveFor(caller, space, path, size, clock.instant().plus(uploadTtl));
         try {
             String key = space.key(path);
-            UploadUrls urls;
-            Instant expires;
-            String multipartUploadId = null;
             if (size > FileStore.MAX_SINGLE_PUT_BYTES) {
-                FileStore.MultipartUpload upload = store.presignMultipart(key, size, uploadTtl); // one S3 call
-                urls = new MultipartUpload(upload, size);
-                expires = upload.expires();
-                multipartUploadId = upload.uploadId();
-            } else {
-                FileStore.Upload upload = store.presignPut(key, size, uploadTtl);
-                urls = new SingleUpload(upload, size);
-                expires = upload.expires();
+                return new MultipartUpload(store.presignMultipart(key, size, uploadTtl), size); // one S3 call
             }
-            uploads.record(user, path, new PendingUploads.Pending(size, Math.max(placement.growth(), 0),
-                    placement.replaced(), multipartUploadId, null), expires);
-            return urls;
-        } catch (RuntimeException e) { // nothing issued, or nothing to settle it by: give the reservation back
-            accounts.releaseStorage(space.accountId(), Math.max(placement.growth(), 0));
+            return new SingleUpload(store.presignPut(key, size, uploadTtl), size);
+        } catch (RuntimeException e) { // nothing issued: give the room back
+            reservations.releaseQuietly(placement.reservation());
             throw e;
-        }
-    }
-
-    /**
-     * An upload S3 did not answer may still land (a timeout says nothing of it): it is settled like an upload
-     * URL, once {@code unknownWriteSettle} has passed, by what stands then. If even that cannot be recorded, the
-     * reservation stays: counting bytes that may not be there errs on the customer's side, never the quota's.
-     */
-    private void settleLater(FtpUser user, String path, long size, Placement placement, String mark) {
-        try {
-            uploads.record(user, path, new PendingUploads.Pending(size, Math.max(placement.growth(), 0),
-                    placement.replaced(), null, mark), clock.instant().plus(unknownWriteSettle));
-        } catch (RuntimeException unrecorded) {
-            // DynamoDB is failing too: the count keeps the reservation
         }
     }
 
@@ -198,13 +177,14 @@ public class FileSpaces {
     public void delete(Caller caller, String userId, String path) {
         FtpUser user = user(caller, userId);
         FileSpace space = FileSpace.of(user);
-        uploads.settleAt(user, path);
         if (path.endsWith("/")) {
             String folderKey = space.key(path);
             if (!path.equals("/") && !store.anyUnder(folderKey)) {
                 throw new NotFoundException("folder not found: " + path);
             }
-            record(user, EventType.FOLDER_DELETED, path, remover.deleteAll(space, folderKey));
+            long removed = remover.deleteAll(space, folderKey);
+            events.append(user.accountId(), new Event.Draft(EventType.FOLDER_DELETED, user.id(), user.username(), path,
+                    removed), EventLog.AccountChange.NONE, List.of());
         } else {
             deleteFile(user, space, path);
         }
@@ -217,12 +197,14 @@ public class FileSpaces {
     private void deleteFile(FtpUser user, FileSpace space, String path) {
         String key = space.key(path);
         untilUnchanged(() -> {
+            FileRecords.Standing before = records.read(space.accountId(), key);
             FileStore.ObjectInfo info = store.head(key).orElseThrow(() -> fileNotFound(path));
-            if (!store.delete(key, info.etag())) {
+            Optional<String> version = store.delete(key, info.etag());
+            if (version.isEmpty()) {
                 return Optional.empty();
             }
-            accounts.releaseStorage(space.accountId(), info.size());
-            return Optional.of(record(user, EventType.FILE_DELETED, path, info.size()));
+            return Optional.of(recordOwn(user, new FileActivity.OwnChange(EventType.FILE_DELETED, path, key,
+                    version.get(), before, null, info.size(), StorageReservations.Reservation.NONE)));
         }, () -> new ConflictException("the file at " + path + " kept changing during the delete: try again"));
     }
 
@@ -235,14 +217,22 @@ public class FileSpaces {
             throw folderExists(folder);
         }
         requireNoFileAt(space, folder);
-        FileStore.Written marker = store.put(folderKey, new byte[0], FOLDER_CONTENT_TYPE, null).outcome();
-        if (marker == FileStore.Written.REFUSED) {
+        FileRecords.Standing before = records.read(space.accountId(), folderKey);
+        FileStore.Put marker = store.put(folderKey, new byte[0], FOLDER_CONTENT_TYPE, null);
+        if (marker.outcome() == FileStore.Written.REFUSED) {
             throw folderExists(folder); // created by a concurrent request
         }
-        if (marker == FileStore.Written.UNKNOWN) {
+        if (marker.outcome() == FileStore.Written.UNKNOWN) {
             throw new UnavailableException(); // it may stand: a retry finds it there or makes it
         }
-        return record(user, EventType.FOLDER_CREATED, folder, 0L).createdAt();
+        FileStore.ObjectInfo stored = new FileStore.ObjectInfo(0, null, marker.etag(), marker.mark(), null);
+        return recordOwn(user, new FileActivity.OwnChange(EventType.FOLDER_CREATED, folder, folderKey,
+                marker.versionId(), before, stored, 0L, StorageReservations.Reservation.NONE));
+    }
+
+    /** Records the API's change; when S3's notification was recorded first, its event stands (time: now). */
+    private Instant recordOwn(FtpUser user, FileActivity.OwnChange change) {
+        return activity.recordOwn(user, change).map(Event::createdAt).orElseGet(clock::instant);
     }
 
     /**
@@ -260,29 +250,34 @@ public class FileSpaces {
     }
 
     /**
-     * Where a file goes: how much it grows the storage use (negative when it replaces a larger file) and the
-     * version of the file it replaces (none: a new file).
+     * Where a file goes: how much it grows the storage use (negative when it replaces a larger file), the version
+     * of the file it replaces (none: a new file), the key's record before the write and the room held for it.
      */
-    private record Placement(long growth, Optional<FileStore.ObjectInfo> replaced) {
+    private record Placement(long growth, Optional<FileStore.ObjectInfo> replaced, FileRecords.Standing before,
+                             StorageReservations.Reservation reservation) {
     }
 
     /**
-     * Checks that {@code path} can take a file of {@code size} bytes and counts the growth in the account's
-     * storage use (refused if it does not fit).
+     * Checks that {@code path} can take a file of {@code size} bytes and holds the growth in the storage quota
+     * until {@code holdUntil} (refused if it does not fit).
      */
-    private Placement reserveFor(Caller caller, FileSpace space, String path, long size) {
+    private Placement reserveFor(Caller caller, FileSpace space, String path, long size, Instant holdUntil) {
         if (store.anyUnder(space.key(path) + "/")) {
             throw new ConflictException("a folder exists at " + path);
         }
         requireNoFileAt(space, path.substring(0, path.lastIndexOf('/') + 1));
-        Optional<FileStore.ObjectInfo> replaced = store.head(space.key(path));
+        String key = space.key(path);
+        FileRecords.Standing before = records.read(space.accountId(), key);
+        Optional<FileStore.ObjectInfo> replaced = store.head(key);
         long growth = size - replaced.map(FileStore.ObjectInfo::size).orElse(0L);
         long limit = caller.plan().storageBytesLimit();
-        if (growth > 0 && !accounts.reserveStorage(space.accountId(), growth, limit)) {
+        try {
+            return new Placement(growth, replaced, before,
+                    reservations.reserve(space.accountId(), key, growth, limit, holdUntil));
+        } catch (StorageReservations.NoRoom full) {
             throw new NotAllowedException("storage quota exceeded: " + growth + " more bytes do not fit in the plan's "
                     + limit + " bytes (see GET /account)");
         }
-        return new Placement(growth, replaced);
     }
 
     /**
@@ -298,20 +293,8 @@ public class FileSpaces {
         }
     }
 
-    private Event record(FtpUser user, EventType type, String path, long size) {
-        return events.append(user.accountId(), new Event.Draft(type, user.id(), user.username(), path, size),
-                EventLog.AccountChange.NONE, List.of());
-    }
-
-    /**
-     * The caller's FTP user, after settling its expired upload URLs (one Query when there are none), so that
-     * counts, listings and events include what landed through them. Settling is housekeeping that any request
-     * may do, reads included.
-     */
     private FtpUser user(Caller caller, String userId) {
-        FtpUser user = users.get(caller.accountId(), userId);
-        uploads.settleExpired(user);
-        return user;
+        return users.get(caller.accountId(), userId);
     }
 
     private static NotFoundException fileNotFound(String path) {

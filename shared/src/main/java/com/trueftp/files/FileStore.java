@@ -1,7 +1,6 @@
 package com.trueftp.files;
 
 import com.trueftp.core.Config;
-import com.trueftp.core.ConflictException;
 import com.trueftp.core.RandomIds;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -34,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongConsumer;
 
 /** The files bucket, by key: what the files endpoints and the FTP-user purge need of S3, one call each. */
 public class FileStore {
@@ -43,7 +41,6 @@ public class FileStore {
     /** Errors of a conditional deletion whose object another request replaced or deleted first. */
     private static final Set<String> CHANGED_MEANWHILE = Set.of("PreconditionFailed", "ConditionalRequestConflict",
             "NoSuchKey");
-    static final int MAX_DELETE_PASSES = 3;
     /** User metadata naming the API call that wrote an object ({@code x-amz-meta-trueftp-write}). */
     static final String WRITE_MARK = "trueftp-write";
     /** User metadata naming the write whose version that call replaced ({@code none} for a new key). */
@@ -79,8 +76,14 @@ public class FileStore {
         UNKNOWN
     }
 
-    /** A write's outcome and its mark, which tells its object apart from any other. */
-    public record Put(Written outcome, String mark) {
+    /**
+     * A write's outcome, its mark (which tells its object apart from any other) and, once stored, the version S3
+     * gave it.
+     */
+    public record Put(Written outcome, String mark, String versionId, String etag) {
+        Put(Written outcome, String mark) {
+            this(outcome, mark, null, null);
+        }
     }
 
     /**
@@ -176,7 +179,7 @@ public class FileStore {
         Map<String, String> metadata = Map.of(WRITE_MARK, mark, REPLACED_MARK,
                 replacing == null ? "none" : Objects.requireNonNullElse(replacing.mark(), "unmarked"));
         try {
-            s3.putObject(b -> {
+            var stored = s3.putObject(b -> {
                 b.bucket(bucket).key(key).contentType(contentType).metadata(metadata);
                 if (replacing == null) {
                     b.ifNoneMatch("*");
@@ -184,7 +187,7 @@ public class FileStore {
                     b.ifMatch(replacing.etag());
                 }
             }, RequestBody.fromBytes(bytes));
-            return new Put(Written.STORED, mark);
+            return new Put(Written.STORED, mark, version(stored.versionId()), stored.eTag());
         } catch (S3Exception e) {
             // 412: the condition was false; 409: a concurrent conditional write to the same key won; 404: the
             // version to replace was deleted meanwhile. Unless the object bears this call's mark: the SDK retried
@@ -208,7 +211,7 @@ public class FileStore {
     private Written afterLostCondition(String key, String mark, S3Exception lost) {
         try {
             if (mark.equals(head(key).map(ObjectInfo::mark).orElse(null))) {
-                return Written.STORED;
+                return Written.UNKNOWN; // ours, but its version is not known: its notification records it
             }
         } catch (SdkException unreachable) {
             return Written.UNKNOWN;
@@ -221,86 +224,82 @@ public class FileStore {
      * Deletes the object only if it is still the version {@code etag}: a caller that counts what it deleted
      * then never counts the same bytes twice.
      *
-     * @return false, with nothing deleted, when the object changed or went meanwhile
+     * @return the version of the deletion (the delete marker's), or empty, with nothing deleted, when the object
+     *         changed or went meanwhile
      */
-    public boolean delete(String key, String etag) {
+    public Optional<String> delete(String key, String etag) {
         try {
-            s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(etag));
-            return true;
+            return Optional.of(version(s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(etag)).versionId()));
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
-                return false;
+                return Optional.empty();
             }
             throw e;
         }
     }
 
+    /** S3 names the version of a bucket without versioning {@code null}. */
+    private static String version(String versionId) {
+        return versionId == null ? S3ChangeNotices.NULL_VERSION : versionId;
+    }
+
+    static String unquoted(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
+    }
+
+    /** An object of a listing: its key, size and version (ETag). */
+    public record Listed(String key, long size, String etag) {
+    }
+
+    /** Up to {@value #DELETE_BATCH} objects under {@code prefix}, and the token of the rest (null: no more). */
+    public record Batch(List<Listed> objects, String next) {
+    }
+
+    /** One batch of the objects under {@code prefix}, from {@code token} (null: the first). */
+    public Batch listBatch(String prefix, String token) {
+        ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
+                .maxKeys(DELETE_BATCH).continuationToken(token));
+        return new Batch(page.contents().stream().map(o -> new Listed(o.key(), o.size(), o.eTag())).toList(),
+                Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null);
+    }
+
+    /** An object a batch deletion removed: its key, its size and the deletion's version (the delete marker's). */
+    public record Removed(String key, long size, String versionId) {
+    }
+
     /**
-     * Deletes every object under {@code prefix}, {@value #DELETE_BATCH} per call, telling {@code deleted} the
-     * bytes each batch removed as soon as it is gone (a caller keeping a usage counter stays exact even if
-     * it is stopped half-way, and when two deletions race, each object's bytes are reported once).
-     *
-     * @return the bytes removed in all
-     * @throws ConflictException     when objects keep being replaced while they are deleted
-     * @throws IllegalStateException when S3 refuses some of the keys (after reporting what it did delete)
+     * What a batch deletion did: the objects it removed, whether some were left because they had been
+     * replaced meanwhile, and the keys S3 refused for other reasons.
      */
-    public long deleteAll(String prefix, LongConsumer deleted) {
-        long total = 0;
-        // Each deletion is conditional on the version listed: an object replaced meanwhile stays, and the next
-        // pass deletes (and counts) its new version.
-        for (int pass = 1; ; pass++) {
-            Pass result = deletePass(prefix, deleted);
-            total += result.bytes();
-            if (!result.leftChanged()) {
-                return total;
-            }
-            if (pass == MAX_DELETE_PASSES) {
-                throw new ConflictException("files kept changing while they were deleted: try again");
+    public record Deletion(List<Removed> removed, boolean leftChanged, List<S3Error> refused) {
+    }
+
+    /**
+     * Deletes the objects in one call, each only if it is still the version listed: an object replaced meanwhile
+     * stays (a later pass deletes and counts its new version), and when two deletions race, each object is
+     * removed by one of them.
+     */
+    public Deletion deleteBatch(List<Listed> objects) {
+        Map<String, Long> sizes = new HashMap<>();
+        objects.forEach(o -> sizes.put(o.key(), o.size()));
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder()
+                .quiet(false) // the answer names each delete marker's version
+                .objects(objects.stream().map(o -> ObjectIdentifier.builder().key(o.key()).eTag(o.etag()).build())
+                        .toList())
+                .build()).overrideConfiguration(o -> o.apiCallAttemptTimeout(batchTimeout)
+                .apiCallTimeout(batchTimeout.multipliedBy(2))));
+        boolean leftChanged = false;
+        List<S3Error> refused = new ArrayList<>();
+        for (S3Error error : response.errors()) {
+            if (CHANGED_MEANWHILE.contains(error.code())) {
+                leftChanged = leftChanged || !"NoSuchKey".equals(error.code()); // replaced, not gone
+            } else {
+                refused.add(error);
             }
         }
-    }
-
-    private record Pass(long bytes, boolean leftChanged) {
-    }
-
-    private Pass deletePass(String prefix, LongConsumer deleted) {
-        long total = 0;
-        boolean leftChanged = false;
-        String token = null;
-        do {
-            String continuation = token;
-            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
-                    .maxKeys(DELETE_BATCH).continuationToken(continuation));
-            if (page.contents().isEmpty()) {
-                break;
-            }
-            Map<String, Long> sizes = new HashMap<>();
-            page.contents().forEach(o -> sizes.put(o.key(), o.size()));
-            DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder()
-                    .quiet(true)
-                    .objects(page.contents().stream().map(o -> ObjectIdentifier.builder().key(o.key())
-                            .eTag(o.eTag()).build()).toList())
-                    .build()).overrideConfiguration(o -> o.apiCallAttemptTimeout(batchTimeout)
-                    .apiCallTimeout(batchTimeout.multipliedBy(2))));
-            List<S3Error> refused = new ArrayList<>();
-            for (S3Error error : response.errors()) {
-                sizes.remove(error.key()); // not deleted by this call: not counted
-                if (CHANGED_MEANWHILE.contains(error.code())) {
-                    leftChanged = leftChanged || !"NoSuchKey".equals(error.code()); // replaced, not gone
-                } else {
-                    refused.add(error);
-                }
-            }
-            long bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
-            total += bytes;
-            deleted.accept(bytes);
-            if (!refused.isEmpty()) {
-                throw new IllegalStateException("S3 refused to delete " + refused.size() + " objects under "
-                        + prefix + ", first: " + refused.get(0).code());
-            }
-            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        } while (token != null);
-        return new Pass(total, leftChanged);
+        List<Removed> removed = response.deleted().stream().filter(d -> sizes.containsKey(d.key()))
+                .map(d -> new Removed(d.key(), sizes.get(d.key()), version(d.deleteMarkerVersionId()))).toList();
+        return new Deletion(removed, leftChanged, refused);
     }
 
     /** A GET URL that downloads the object as an attachment named {@code filename}. */

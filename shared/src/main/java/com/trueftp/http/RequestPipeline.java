@@ -121,7 +121,7 @@ public final class RequestPipeline {
         caller.requireApiAccess();
         caller.requireScope(route.scope());
         ApiRequest request = request(event, route, caller, requestId);
-        if (!route.readOnly()) {
+        if (!route.isRead()) {
             await(admission); // a refused write must change nothing
         }
         Endpoint endpoint = endpoints.get(route);

@@ -8,9 +8,10 @@ import com.trueftp.stack.LambdaFunction;
  * the function that serves it, the scope it needs, the largest body it takes and whether it only reads.
  *
  * @param scope        the scope a key needs; null for the one public route, which takes no token at all
- * @param readOnly     whether the endpoint only reads, so it may run while the rate limiter is still counting
- *                     the request (its answer is discarded if the count refuses it); an endpoint that records
- *                     something (a download's event) is not read-only even when its method is GET
+ * @param readOnly     whether the endpoint only reads ({@link #isRead}): it writes nothing, ever (the request's hourly
+ *                     count aside), so it may run while the rate limiter is still counting the request (its
+ *                     answer is discarded if the count refuses it); an endpoint that records something (a
+ *                     download's event) is not read-only even when its method is GET
  * @param maxBodyBytes larger request bodies are refused with 413 and {@code tooLarge} before the endpoint runs
  */
 public record Route(String method, String path, LambdaFunction function, Scope scope, boolean readOnly,
@@ -22,6 +23,11 @@ public record Route(String method, String path, LambdaFunction function, Scope s
     public Route(String method, String path, LambdaFunction function, Scope scope) {
         this(method, path, function, scope, method.equals("GET"), MAX_JSON_BODY_BYTES,
                 "request body too large: at most " + MAX_JSON_BODY_BYTES + " bytes");
+    }
+
+    /** A request without side effects: it writes nothing (checked for every such route by a test). */
+    public boolean isRead() {
+        return readOnly;
     }
 
     /** Served to anyone, without a token: no caller, no hourly count. */

@@ -17,6 +17,8 @@ public enum LambdaFunction {
             "Events table stream -> one queued delivery per matching webhook and event"),
     WEBHOOK_DISPATCHER("webhook-dispatcher", "com.trueftp.functions.webhookdispatcher.WebhookDispatcherHandler",
             "Deliveries queue -> signed HTTPS POST to the receiver, logged, retried"),
+    FILE_ACTIVITY("file-activity", "com.trueftp.functions.fileactivity.FileActivityHandler",
+            "S3 notifications of the files bucket -> one event and an exact storage count per change"),
     OPENAPI("openapi", "com.trueftp.functions.openapi.OpenApiHandler", "GET /openapi.json: the API's OpenAPI document");
 
     private final String id;

@@ -1,5 +1,7 @@
 package com.trueftp.events;
 
+import com.trueftp.aws.Tables;
+
 import com.trueftp.account.Plan;
 import com.trueftp.core.Config;
 import com.trueftp.testing.AwsUnderTest;
@@ -190,11 +192,40 @@ class EventLogIT {
         assertThat(seqs(page)).containsExactly(6L, 5L, 4L);
         assertThat(seqs(after.page(account, 2, 10))).containsExactly(4L);
         assertThat(seqs(after.page(account, 3, 10))).isEmpty();
-        // Asked again, the saved watermark answers with one read; the answer is the same.
+        // Asked again, the same answer: readers search from the watermark and never move it (a read writes nothing).
         assertThat(after.page(account, 0, 10).total()).isEqualTo(3);
+        assertThat(watermark()).isNull();
 
         EventLog allGone = logAt(T.plus(Duration.ofDays(3)), retention);
         assertThat(allGone.page(account, 0, 10)).isEqualTo(new EventLog.Page(List.of(), 0));
+    }
+
+    @Test
+    void writersMoveTheRetentionWatermarkOnEveryThousandEvents() {
+        Duration retention = Duration.ofDays(1);
+        EventLog then = logAt(T, retention);
+        for (int written = 0; written < 999; written += 99) {
+            List<Event.Draft> batch = new ArrayList<>();
+            for (int i = written; i < Math.min(999, written + 99); i++) {
+                batch.add(draft(i + 1));
+            }
+            then.appendAll(account, batch, EventLog.AccountChange.NONE, List.of());
+        }
+        assertThat(watermark()).isNull();
+
+        // The thousandth, two days later: the 999 before it have expired, and its writer says so.
+        logAt(T.plus(Duration.ofDays(2)), retention).append(account, draft(1000), EventLog.AccountChange.NONE, List.of());
+
+        assertThat(watermark()).isEqualTo("1000");
+        assertThat(logAt(T.plus(Duration.ofDays(2)), retention).page(account, 0, 10).total()).isEqualTo(1);
+    }
+
+    /** The saved watermark ({@code events_from} of the account's item 0 in the events table), or null. */
+    private String watermark() {
+        var item = aws.dynamo().getItem(b -> b.tableName(aws.config().require(Tables.EVENTS.nameVariable()))
+                .consistentRead(true).key(Map.of("account_id", AttributeValue.fromS(account),
+                        "seq", AttributeValue.fromN("0")))).item();
+        return item == null || !item.containsKey(EventLog.RETAINED_FROM) ? null : item.get(EventLog.RETAINED_FROM).n();
     }
 
     @Test

@@ -1,5 +1,11 @@
 package com.trueftp.testing;
 
+import com.trueftp.aws.Queues;
+import com.trueftp.files.S3ChangeNotices;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.util.List;
+
 import com.trueftp.account.AccountRepository;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
@@ -58,6 +64,24 @@ public record AwsUnderTest(String name, Config config, TestGraph graph) {
 
     public EventLog events() {
         return graph.events();
+    }
+
+    /**
+     * Records what S3's notifications have told so far, as the file-activity function does (the emulators' S3
+     * sends them to the file-changes queue before it answers a change): counts are then exact.
+     */
+    public void recordFileChanges() {
+        String queue = config.require(Queues.FILE_CHANGES.urlVariable());
+        while (true) {
+            List<Message> messages = graph.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0)).messages();
+            if (messages.isEmpty()) {
+                return;
+            }
+            graph.fileActivity().record(messages.stream()
+                    .flatMap(m -> S3ChangeNotices.parse(m.body()).stream()).toList());
+            messages.forEach(m -> graph.sqs().deleteMessage(d -> d.queueUrl(queue).receiptHandle(m.receiptHandle())));
+        }
     }
 
     /** LocalStack, started once per JVM; skips the calling test class when there is no Docker engine. */

@@ -42,6 +42,7 @@ final class SharedEmulators {
                 TableProvisioner.createTables(dynamo, Tables.ALL);
                 QueueProvisioner.createQueues(sqs, emulators.sqsEndpoint(), Queues.ALL);
             }
+            emulators.notifyS3ChangesTo(config.require(Queues.FILE_CHANGES.urlVariable()));
         }
         return config;
     }

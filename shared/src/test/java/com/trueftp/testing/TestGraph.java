@@ -9,7 +9,8 @@ import com.trueftp.aws.SqsModule;
 import com.trueftp.core.Config;
 import com.trueftp.events.EventLog;
 import com.trueftp.files.FileStore;
-import com.trueftp.files.PendingUploads;
+import com.trueftp.files.FileActivity;
+import com.trueftp.files.FileRecords;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.webhooks.DeliveryLog;
 import com.trueftp.webhooks.WebhookRepository;
@@ -42,7 +43,9 @@ public interface TestGraph {
 
     FileStore fileStore();
 
-    PendingUploads pendingUploads();
+    FileRecords fileRecords();
+
+    FileActivity fileActivity();
 
     SqsClient sqs();
 

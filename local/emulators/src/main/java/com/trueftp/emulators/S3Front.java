@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,7 +43,10 @@ import java.util.concurrent.Executors;
  * goes through it. It does what S3 does and the emulator does not: a conditional write or delete
  * ({@code If-None-Match}, {@code If-Match}) is checked and applied atomically per key, and {@code DeleteObjects}
  * honours each object's {@code ETag} (a changed object is a {@code PreconditionFailed} error, a missing one
- * {@code NoSuchKey}). Everything else passes through unchanged.
+ * {@code NoSuchKey}). It gives every change a version id, as a bucket with versioning enabled does (S3Mock's own
+ * versioning is incomplete): a write answers {@code x-amz-version-id}, a delete {@code x-amz-delete-marker} and
+ * the delete marker's id, {@code DeleteObjects} each marker's id; old versions are not kept. Everything else
+ * passes through unchanged.
  */
 final class S3Front implements AutoCloseable {
     /** Headers the JDK's HTTP client sets itself, and hop-by-hop ones. */
@@ -55,6 +59,7 @@ final class S3Front implements AutoCloseable {
     private final ExecutorService threads;
     private final HttpClient client;
     private final String backend;
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final KeyLocks locks = new KeyLocks();
     private volatile S3Notifications notifications;
     /** While frozen, requests are held unanswered (a stalled S3); thawing lets them through. */
@@ -145,14 +150,21 @@ final class S3Front implements AutoCloseable {
                     } else {
                         S3Notifications notify = notifications;
                         boolean existed = notify != null && call.method().equals("DELETE") && headOf(call.key()).isPresent();
-                        int status = forward(exchange, call, true);
-                        if (notify != null && status / 100 == 2) {
-                            notifyWrite(notify, call, exchange, existed); // under the key's lock: in change order
+                        String version = newVersionId();
+                        Map<String, String> versionHeaders = call.method().equals("DELETE")
+                                ? Map.of("x-amz-version-id", version, "x-amz-delete-marker", "true")
+                                : Map.of("x-amz-version-id", version);
+                        HttpResponse<InputStream> carried = toEmulator(exchange, call, true);
+                        if (notify != null && carried.statusCode() / 100 == 2) {
+                            // Under the key's lock, in change order, and before the answer: once a client has its
+                            // answer, the notification is in the queue (S3 sends it later; tests rely on this).
+                            notifyWrite(notify, call, exchange, existed, version);
                         }
+                        relay(exchange, carried, versionHeaders);
                     }
                 }
             } else {
-                forward(exchange, call, false);
+                relay(exchange, toEmulator(exchange, call, false), null);
             }
         } catch (IOException | RuntimeException e) {
             sendQuietly(exchange, 503, error("ServiceUnavailable", "the S3 front failed: " + e.getMessage()));
@@ -189,13 +201,14 @@ final class S3Front implements AutoCloseable {
     }
 
     /** The notification of a write or delete the emulator carried out: what S3 would send. */
-    private void notifyWrite(S3Notifications notify, S3Call call, HttpExchange exchange, boolean existed)
-            throws IOException, InterruptedException {
+    private void notifyWrite(S3Notifications notify, S3Call call, HttpExchange exchange, boolean existed,
+                             String version) throws IOException, InterruptedException {
         String bucket = S3Call.bucketOf(call.key());
         String key = S3Call.keyWithinBucket(call.key()).substring(1);
+        String principal = principalOf(exchange);
         if (call.method().equals("DELETE")) {
             if (existed) {
-                notify.removed(bucket, key);
+                notify.removed(bucket, key, version, principal);
             }
             return;
         }
@@ -203,8 +216,35 @@ final class S3Front implements AutoCloseable {
         if (head.isPresent()) {
             String how = call.method().equals("POST") ? "CompleteMultipartUpload"
                     : exchange.getRequestHeaders().containsKey("x-amz-copy-source") ? "Copy" : "Put";
-            notify.created(how, bucket, key, head.get().size(), head.get().etag());
+            notify.created(how, bucket, key, new S3Notifications.Version(head.get().size(), head.get().etag(), version),
+                    principal);
         }
+    }
+
+    /** A version id as S3 makes them: opaque, unique, URL-safe. */
+    private static String newVersionId() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * Who made the request, as S3 names the principal in a notification: here {@code AWS:} and the access key id
+     * it was signed with (in the {@code Authorization} header, or a presigned URL's {@code X-Amz-Credential}).
+     */
+    static String principalOf(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String credential = null;
+        if (authorization != null && authorization.contains("Credential=")) {
+            credential = authorization.substring(authorization.indexOf("Credential=") + "Credential=".length());
+        } else if (exchange.getRequestURI().getRawQuery() != null) {
+            for (String param : exchange.getRequestURI().getRawQuery().split("&", -1)) {
+                if (param.startsWith("X-Amz-Credential=")) {
+                    credential = URLDecoder.decode(param.substring("X-Amz-Credential=".length()), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return credential == null ? "ANONYMOUS" : "AWS:" + credential.substring(0, Math.max(credential.indexOf('/'), 0));
     }
 
     /** An object's size and ETag. */
@@ -244,32 +284,32 @@ final class S3Front implements AutoCloseable {
             expected.put(text(object, "Key"), text(object, "ETag"));
         }
         Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, String> markers = new LinkedHashMap<>(); // key → the id of the delete marker it gets
+        String principal = principalOf(exchange);
         List<KeyLocks.Held> held = new ArrayList<>();
         try {
             for (String key : new TreeSet<>(expected.keySet())) {
                 held.add(locks.hold(call.bucket() + "/" + key));
             }
+            List<String> existing = new ArrayList<>(); // one HEAD per key: its ETag's check and whether it is there
             for (Map.Entry<String, String> object : expected.entrySet()) {
-                if (object.getValue() != null) {
-                    mismatch(object.getValue(), etagOf(call.bucket() + "/" + object.getKey()))
-                            .ifPresent(code -> refused.put(object.getKey(), code));
+                Optional<String> etag = etagOf(call.bucket() + "/" + object.getKey());
+                Optional<String> mismatch = object.getValue() == null ? Optional.empty() : mismatch(object.getValue(), etag);
+                mismatch.ifPresent(code -> refused.put(object.getKey(), code));
+                if (mismatch.isEmpty() && etag.isPresent()) {
+                    existing.add(object.getKey());
                 }
             }
             List<String> passing = expected.keySet().stream().filter(k -> !refused.containsKey(k)).toList();
-            S3Notifications notify = notifications;
-            List<String> existing = new ArrayList<>();
-            for (String key : notify == null ? List.<String>of() : passing) {
-                if (headOf(call.bucket() + "/" + key).isPresent()) {
-                    existing.add(key);
-                }
-            }
+            passing.forEach(key -> markers.put(key, newVersionId()));
             if (!passing.isEmpty()) {
                 refused.putAll(deleteInEmulator(call.bucket(), passing));
             }
-            for (String key : existing) {
-                if (!refused.containsKey(key)) {
-                    notify.removed(call.bucket(), key); // under every key's lock: in change order
-                }
+            S3Notifications notify = notifications;
+            if (notify != null) {
+                Map<String, String> removed = new LinkedHashMap<>();
+                existing.stream().filter(key -> !refused.containsKey(key)).forEach(key -> removed.put(key, markers.get(key)));
+                notify.removedAll(call.bucket(), removed, principal); // under the locks: in change order
             }
         } finally {
             held.forEach(KeyLocks.Held::close);
@@ -282,7 +322,8 @@ final class S3Front implements AutoCloseable {
                 result.append("<Error><Key>").append(xml(key)).append("</Key><Code>").append(code)
                         .append("</Code><Message>").append(code).append("</Message></Error>");
             } else if (!quiet) {
-                result.append("<Deleted><Key>").append(xml(key)).append("</Key></Deleted>");
+                result.append("<Deleted><Key>").append(xml(key)).append("</Key><DeleteMarker>true</DeleteMarker>")
+                        .append("<DeleteMarkerVersionId>").append(markers.get(key)).append("</DeleteMarkerVersionId></Deleted>");
             }
         }
         byte[] body = result.append("</DeleteResult>").toString().getBytes(StandardCharsets.UTF_8);
@@ -319,8 +360,12 @@ final class S3Front implements AutoCloseable {
         }
     }
 
-    /** @return the emulator's status, as sent on */
-    private int forward(HttpExchange exchange, S3Call call, boolean dropConditions)
+    /**
+     * Sends the request on to the emulator.
+     *
+     * @param dropConditions true when the front checked the request's conditions itself
+     */
+    private HttpResponse<InputStream> toEmulator(HttpExchange exchange, S3Call call, boolean dropConditions)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + call.rawTarget()));
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -331,13 +376,25 @@ final class S3Front implements AutoCloseable {
             }
         });
         request.method(exchange.getRequestMethod(), body(exchange));
-        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Sends the emulator's answer back to the client.
+     *
+     * @param change the headers a successful change answers with (null: the request changes nothing)
+     */
+    private static void relay(HttpExchange exchange, HttpResponse<InputStream> response, Map<String, String> change)
+            throws IOException {
         response.headers().map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (!lower.startsWith(":") && !NOT_FORWARDED.contains(lower)) {
                 exchange.getResponseHeaders().put(name, values);
             }
         });
+        if (change != null && response.statusCode() / 100 == 2) {
+            change.forEach(exchange.getResponseHeaders()::set);
+        }
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         try (InputStream in = response.body()) {
             if (exchange.getRequestMethod().equals("HEAD")) {
@@ -345,7 +402,7 @@ final class S3Front implements AutoCloseable {
                     exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
                 }
                 exchange.sendResponseHeaders(response.statusCode(), -1);
-                return response.statusCode();
+                return;
             }
             boolean empty = length == 0 || response.statusCode() == 204 || response.statusCode() == 304;
             exchange.sendResponseHeaders(response.statusCode(), empty ? -1 : Math.max(length, 0));
@@ -355,7 +412,6 @@ final class S3Front implements AutoCloseable {
                 }
             }
         }
-        return response.statusCode();
     }
 
     private static HttpRequest.BodyPublisher body(HttpExchange exchange) {

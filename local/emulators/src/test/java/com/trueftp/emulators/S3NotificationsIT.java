@@ -38,7 +38,7 @@ class S3NotificationsIT {
     @BeforeAll
     static void start() throws IOException {
         emulators = Emulators.start(0, null, BUCKET);
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"));
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("writer", "b"));
         s3 = S3Client.builder().endpointOverride(URI.create(emulators.s3Endpoint())).region(Region.US_EAST_1)
                 .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).credentialsProvider(credentials).build();
         sqs = SqsClient.builder().endpointOverride(URI.create(emulators.sqsEndpoint())).region(Region.US_EAST_1)
@@ -74,25 +74,30 @@ class S3NotificationsIT {
     @Test
     void everyWriteAndDeleteIsOneNotificationInS3sShape() {
         String key = "acc/ftp/in/red flower+1.csv";
-        s3.putObject(p -> p.bucket(BUCKET).key(key), RequestBody.fromString("a,b\n"));
+        String put = s3.putObject(p -> p.bucket(BUCKET).key(key), RequestBody.fromString("a,b\n")).versionId();
         s3.copyObject(c -> c.sourceBucket(BUCKET).sourceKey(key).destinationBucket(BUCKET).destinationKey("acc/copy.csv"));
         String upload = s3.createMultipartUpload(c -> c.bucket(BUCKET).key("acc/big.bin")).uploadId();
         String part = s3.uploadPart(u -> u.bucket(BUCKET).key("acc/big.bin").uploadId(upload).partNumber(1),
                 RequestBody.fromBytes(new byte[1234])).eTag();
         s3.completeMultipartUpload(c -> c.bucket(BUCKET).key("acc/big.bin").uploadId(upload)
                 .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(part).build())));
-        s3.deleteObject(d -> d.bucket(BUCKET).key(key));
+        var deleted = s3.deleteObject(d -> d.bucket(BUCKET).key(key));
 
         List<S3EventNotificationRecord> records = notifications(4);
 
         assertThat(records).extracting(S3EventNotificationRecord::getEventName).containsExactly("ObjectCreated:Put",
-                "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload", "ObjectRemoved:Delete");
+                "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload", "ObjectRemoved:DeleteMarkerCreated");
+        // As in a bucket with versioning: each change a version of its own, the answer and the notification agree.
+        assertThat(deleted.deleteMarker()).isTrue();
+        assertThat(records).extracting(r -> r.getS3().getObject().getVersionId()).doesNotHaveDuplicates()
+                .doesNotContainNull().startsWith(put).endsWith(deleted.versionId());
+        assertThat(records).extracting(r -> r.getUserIdentity().getPrincipalId()).containsOnly("AWS:writer");
         assertThat(records).extracting(r -> r.getS3().getObject().getUrlDecodedKey())
                 .containsExactly(key, "acc/copy.csv", "acc/big.bin", key);
         assertThat(records.get(0).getS3().getObject().getKey()).isEqualTo("acc/ftp/in/red+flower%2B1.csv");
         assertThat(records).extracting(r -> r.getS3().getObject().getSizeAsLong()).containsExactly(4L, 4L, 1234L, null);
         assertThat(records.get(0).getS3().getObject().getETag()).matches("[0-9a-f]{32}");
-        assertThat(records.get(3).getS3().getObject().getETag()).isNull(); // a removal carries neither size nor ETag
+        assertThat(records.get(3).getS3().getObject().getETag()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e"); // marker's
         assertThat(records).allSatisfy(r -> {
             assertThat(r.getEventSource()).isEqualTo("aws:s3");
             assertThat(r.getEventVersion()).isEqualTo("2.1");
@@ -109,13 +114,15 @@ class S3NotificationsIT {
         s3.putObject(p -> p.bucket(BUCKET).key("batch/b"), RequestBody.fromString("bb"));
         notifications(2);
 
-        s3.deleteObjects(d -> d.bucket(BUCKET).delete(x -> x.objects(ObjectIdentifier.builder().key("batch/a").build(),
+        var result = s3.deleteObjects(d -> d.bucket(BUCKET).delete(x -> x.objects(ObjectIdentifier.builder().key("batch/a").build(),
                 ObjectIdentifier.builder().key("batch/b").eTag("\"0123456789abcdef0123456789abcdef\"").build(),
                 ObjectIdentifier.builder().key("batch/never").build())));
 
         List<S3EventNotificationRecord> records = notifications(1);
         assertThat(records).extracting(r -> r.getEventName() + " " + r.getS3().getObject().getUrlDecodedKey())
-                .containsExactly("ObjectRemoved:Delete batch/a"); // b's ETag did not match; never was not there
+                .containsExactly("ObjectRemoved:DeleteMarkerCreated batch/a"); // b's ETag did not match; never was not there
+        assertThat(result.deleted()).filteredOn(d -> d.key().equals("batch/a")).singleElement()
+                .satisfies(d -> assertThat(d.deleteMarkerVersionId()).isEqualTo(records.get(0).getS3().getObject().getVersionId()));
     }
 
     @Test

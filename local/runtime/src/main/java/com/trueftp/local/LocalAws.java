@@ -43,6 +43,8 @@ public final class LocalAws implements AutoCloseable {
                 TableProvisioner.createTables(dynamo, Tables.ALL);
                 QueueProvisioner.createQueues(sqs, emulators.sqsEndpoint(), Queues.ALL);
             }
+            // As the bucket's notification configuration does on AWS: every object change to the file-changes queue.
+            emulators.notifyS3ChangesTo(aws.config().require(Queues.FILE_CHANGES.urlVariable()));
             return aws;
         } catch (IOException | RuntimeException e) {
             emulators.close();

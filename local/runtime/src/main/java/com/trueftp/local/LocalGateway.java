@@ -267,6 +267,16 @@ public final class LocalGateway implements AutoCloseable {
         return handler.handleRequest(event, new LocalContext(function.id(), logLevel));
     }
 
+    /**
+     * Creates every function's handler now, with the configuration in force now, rather than on its first
+     * request (a test binds the handlers to endpoints of its own).
+     */
+    void loadHandlers() {
+        for (LambdaFunction function : LambdaFunction.values()) {
+            handler(function);
+        }
+    }
+
     private Object handler(LambdaFunction function) {
         return handlers.computeIfAbsent(function, LambdaHandlers::create);
     }

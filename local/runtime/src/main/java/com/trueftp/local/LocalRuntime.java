@@ -18,6 +18,8 @@ import java.util.List;
 public final class LocalRuntime implements AutoCloseable {
     /** Dispatcher instances side by side at most: the stack's maximum concurrency of the dispatcher's mapping. */
     static final int DISPATCHER_CONCURRENCY = 50;
+    /** File-activity instances side by side at most (its mapping's maximum concurrency on AWS). */
+    static final int FILE_ACTIVITY_CONCURRENCY = 5;
 
     private final LocalAws aws;
     private final LocalGateway gateway;
@@ -49,6 +51,8 @@ public final class LocalRuntime implements AutoCloseable {
                 eventSources.add(new SqsEventSource(aws.sqs(),
                         aws.config().require(Queues.WEBHOOK_DELIVERIES.urlVariable()),
                         LambdaFunction.WEBHOOK_DISPATCHER, DISPATCHER_CONCURRENCY, logLevel));
+                eventSources.add(new SqsEventSource(aws.sqs(), aws.config().require(Queues.FILE_CHANGES.urlVariable()),
+                        LambdaFunction.FILE_ACTIVITY, FILE_ACTIVITY_CONCURRENCY, logLevel));
                 gateway = LocalGateway.start(port, authCacheTtl, logLevel, true);
             } catch (IOException | RuntimeException e) {
                 closeAll(eventSources);

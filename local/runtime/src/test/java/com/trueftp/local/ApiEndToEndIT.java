@@ -304,7 +304,7 @@ class ApiEndToEndIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aRetriedUploadUrlWithItsIdempotencyKeyReservesTheBytesOnce() throws Exception {
+    void aRetriedUploadUrlWithItsIdempotencyKeyHoldsTheBytesOnce() throws Exception {
         String token = client.newKey("pro", "read,write");
         String user = (String) ApiClient.json(client.send("POST", "/ftp-users", token,
                 "{\"username\":\"retrier\",\"password\":\"a-strong-secret\"}")).get("id");
@@ -321,9 +321,12 @@ class ApiEndToEndIT {
         assertThat(retried.body()).isEqualTo(first.body());
         assertJsonError(other, 422, "this Idempotency-Key was used for a different request in the last 24 hours: "
                 + "use a new key for a new request");
-        Map<String, Object> storage = (Map<String, Object>) ((Map<String, Object>) ApiClient.json(
-                client.get("/account", token)).get("quotas")).get("storage_bytes");
-        assertThat(((Number) storage.get("used")).longValue()).as("reserved once").isEqualTo(104_857_600L);
+        // Held once: the rest of the plan still fits, and not a byte more.
+        long rest = com.trueftp.account.Plan.PRO.storageBytesLimit() - 104_857_600L;
+        assertThat(client.send("POST", path.replace("big.bin", "rest.bin").replace("104857600", Long.toString(rest)),
+                token, null).statusCode()).isEqualTo(201);
+        assertThat(client.send("POST", path.replace("big.bin", "more.bin").replace("104857600", "1"), token, null)
+                .statusCode()).isEqualTo(403);
     }
 
     @Test

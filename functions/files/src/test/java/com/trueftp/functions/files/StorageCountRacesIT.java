@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests racing on the same files, through the files function on the emulators (whose S3 front applies
- * conditional writes atomically, as S3 does). Whatever the race, once it is over the account's storage count
- * equals the bytes S3 holds for it: no race buys quota or loses count.
+ * conditional writes atomically, as S3 does). Whatever the race, once it is over and S3's notifications of it
+ * are recorded (as the file-activity function records them), the account's storage count equals the bytes S3
+ * holds for it: no race buys quota or loses count.
  */
 class StorageCountRacesIT {
     private static final int RACERS = 20;
@@ -171,6 +172,7 @@ class StorageCountRacesIT {
     // ---- state ----
 
     private long used() {
+        aws.recordFileChanges();
         return aws.accounts().get(account).storageBytesUsed();
     }
 

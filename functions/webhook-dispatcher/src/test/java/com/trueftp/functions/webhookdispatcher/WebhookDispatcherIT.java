@@ -8,6 +8,7 @@ import com.trueftp.core.Config;
 import com.trueftp.core.Json;
 import com.trueftp.core.RandomIds;
 import com.trueftp.events.Event;
+import com.trueftp.events.EventSource;
 import com.trueftp.events.EventType;
 import com.trueftp.testing.AwsUnderTest;
 import com.trueftp.testing.SampleEvents;
@@ -73,7 +74,7 @@ class WebhookDispatcherIT {
     private static Event uploaded(String path) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new Event(RandomIds.newId("evt"), 7, EventType.FILE_UPLOADED, "ftp_00SAMPLEUSER0000000", "pipeline",
-                path, 1024L, now);
+                path, 1024L, EventSource.API, now);
     }
 
     /** The jobs as the deliveries queue hands them to the function: the sample batch with these bodies. */

@@ -11,20 +11,21 @@ import software.amazon.awscdk.services.sqs.Queue;
 
 
 /**
- * What says a webhook delivery may be stuck: a message in a dead-letter queue (a job the dispatcher could not
- * handle five times, a stream batch the fan-out gave up on), and the fan-out falling behind the events stream
- * (records are kept 24 h). The alarms have no action yet: the production-readiness work routes every alarm
- * to one topic.
+ * What says work may be stuck: a message in a dead-letter queue (a webhook job the dispatcher could not handle
+ * five times, a stream batch the fan-out gave up on, an S3 notification the file-activity function could not
+ * record five times), and the fan-out falling behind the events stream (records are kept 24 h). The alarms
+ * have no action yet: the production-readiness work routes every alarm to one topic.
  */
-final class WebhookAlarms {
+final class StackAlarms {
     /** The fan-out is behind the newest event by more than this. */
     static final Duration ITERATOR_AGE = Duration.minutes(5);
 
     /** Builds into the stack's own scope: see {@link TrueFtpStack}. */
-    WebhookAlarms(Stack stack, WebhookQueues queues, Functions functions) {
+    StackAlarms(Stack stack, MessageQueues queues, Functions functions) {
         // One by one, not from a Map.of: its order changes between JVMs, and the template must not.
         deadLetterAlarm(stack, "WebhookDeliveriesDeadLettersAlarm", queues.deliveriesDeadLetters());
         deadLetterAlarm(stack, "WebhookFanOutFailuresAlarm", queues.fanOutFailures());
+        deadLetterAlarm(stack, "FileChangesDeadLettersAlarm", queues.fileChangesDeadLetters());
         Alarm.Builder.create(stack, "WebhookFanOutIteratorAgeAlarm")
                 .alarmDescription("The webhook fan-out is more than 5 minutes behind the events stream")
                 .metric(functions.get(LambdaFunction.WEBHOOK_FANOUT).metric("IteratorAge", MetricOptions.builder()
@@ -38,8 +39,8 @@ final class WebhookAlarms {
 
     private static void deadLetterAlarm(Stack stack, String id, Queue queue) {
         Alarm.Builder.create(stack, id)
-                .alarmDescription("A webhook job or stream batch gave up and waits in " + queue.getNode().getId()
-                        + ": look at it and redrive it (docs/ARCHITECTURE.md, webhooks)")
+                .alarmDescription("Work gave up and waits in " + queue.getNode().getId()
+                        + ": look at it and redrive it (docs/ARCHITECTURE.md)")
                 .metric(queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
                         .period(Duration.minutes(1)).statistic("Maximum").build()))
                 .threshold(1)

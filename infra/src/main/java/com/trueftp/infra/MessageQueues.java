@@ -10,27 +10,41 @@ import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 
 /**
- * The queues of webhook deliveries: the deliveries queue (from {@link Queues}) with its dead-letter queue, and
- * the dead-letter queue of stream batches the fan-out could not handle. Messages are kept the longest SQS
- * allows, 14 days, so that an operator has time to look and redrive.
+ * The stack's queues: webhook deliveries (from {@link Queues}) with their dead-letter queue, the dead-letter
+ * queue of stream batches the fan-out could not handle, and S3's notifications of the files bucket with their
+ * dead-letter queue. Messages are kept the longest SQS allows, 14 days, so that an operator has time to look
+ * and redrive.
  */
-final class WebhookQueues {
+final class MessageQueues {
     private static final Duration KEPT = Duration.days(14);
 
     private final Queue deliveries;
     private final Queue deliveriesDeadLetters;
     private final Queue fanOutFailures;
+    private final Queue fileChanges;
+    private final Queue fileChangesDeadLetters;
 
     /** Builds into the stack's own scope: see {@link TrueFtpStack}. */
-    WebhookQueues(Stack stack) {
+    MessageQueues(Stack stack) {
         String name = StackOutputs.pascal(Queues.WEBHOOK_DELIVERIES.id());
-        this.deliveriesDeadLetters = Queue.Builder.create(stack, name + "DeadLetters")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(KEPT)
-                .build();
+        this.deliveriesDeadLetters = deadLetters(stack, name + "DeadLetters");
         this.deliveries = create(stack, Queues.WEBHOOK_DELIVERIES, deliveriesDeadLetters);
-        this.fanOutFailures = Queue.Builder.create(stack, "WebhookFanOutFailures")
+        this.fanOutFailures = deadLetters(stack, "WebhookFanOutFailures");
+        // SQS-managed encryption: S3 can send to it (a queue under the AWS-managed SQS key it could not).
+        this.fileChangesDeadLetters = deadLetters(stack, StackOutputs.pascal(Queues.FILE_CHANGES.id()) + "DeadLetters");
+        this.fileChanges = create(stack, Queues.FILE_CHANGES, fileChangesDeadLetters);
+    }
+
+    Queue fileChanges() {
+        return fileChanges;
+    }
+
+    Queue fileChangesDeadLetters() {
+        return fileChangesDeadLetters;
+    }
+
+    private static Queue deadLetters(Stack stack, String id) {
+        return Queue.Builder.create(stack, id)
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .retentionPeriod(KEPT)
