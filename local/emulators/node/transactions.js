@@ -1,11 +1,11 @@
 // TransactWriteItems for dynalite, which lacks it.
 //
 // Writes are serialised: every write request (PutItem, UpdateItem, DeleteItem, BatchWriteItem and
-// TransactWriteItems) waits for the one before it to finish. A transaction then applies its items one
-// by one through dynalite's own operations (so conditions and updates are evaluated exactly as dynalite
-// evaluates them), remembering each item's previous state; when an item fails, the ones already applied
-// are put back and the client gets TransactionCanceledException with one reason per item, as DynamoDB
-// answers. Readers may see a transaction half-applied for a moment (DynamoDB would not); writers never do.
+// TransactWriteItems) waits for the one before it to finish. A transaction then reads each item's state
+// and applies its items through dynalite's own operations, side by side (so conditions and updates are
+// evaluated exactly as dynalite evaluates them); when any item fails, the ones applied are put back and the
+// client gets TransactionCanceledException with a reason per item (ConditionalCheckFailed for each failed
+// condition), as DynamoDB answers. Readers may see a transaction half-applied for a moment (DynamoDB would not); writers never do.
 // Not emulated: ClientRequestToken idempotency, and TransactionConflict (writes here never overlap).
 // ConditionCheck items are not supported (the project does not use them) and are refused.
 'use strict'
@@ -90,46 +90,56 @@ async function transact (text, headers, port, keySchemas) {
     planned.push({ kind, op, key })
   }
 
-  const applied = []
-  for (let i = 0; i < planned.length; i++) {
-    const { kind, op, key } = planned[i]
-    const before = await call('GetItem', { TableName: op.TableName, Key: key, ConsistentRead: true })
-    if (before.status !== 200) return await undo(call, applied, before)
+  // Every item's state before, then every write, side by side: the items are distinct, and no other write
+  // runs meanwhile (the transaction holds the write queue).
+  const befores = await Promise.all(planned.map(({ kind, op, key }) => createsOnly(kind, op, key)
+    ? { status: 200, body: {} } // applied only where no item was: undone by deleting it
+    : call('GetItem', { TableName: op.TableName, Key: key, ConsistentRead: true })))
+  const unread = befores.find((before) => before.status !== 200)
+  if (unread) return unread
+  const results = await Promise.all(planned.map(({ kind, op, key }) => {
     const common = {
       TableName: op.TableName,
       ConditionExpression: op.ConditionExpression,
       ExpressionAttributeNames: op.ExpressionAttributeNames,
       ExpressionAttributeValues: op.ExpressionAttributeValues
     }
-    const result = kind === 'Put' ? await call('PutItem', Object.assign({ Item: op.Item }, common))
-      : kind === 'Update' ? await call('UpdateItem', Object.assign({ Key: key, UpdateExpression: op.UpdateExpression }, common))
-        : await call('DeleteItem', Object.assign({ Key: key }, common))
-    if (result.status !== 200) {
-      if (String(result.body.__type).endsWith('ConditionalCheckFailedException')) {
-        await undo(call, applied, null)
-        return cancelled(planned.length, i)
-      }
-      return await undo(call, applied, result)
-    }
-    applied.push({ table: op.TableName, key, before: before.body.Item })
-  }
-  return { status: 200, body: {} }
+    return kind === 'Put' ? call('PutItem', Object.assign({ Item: op.Item }, common))
+      : kind === 'Update' ? call('UpdateItem', Object.assign({ Key: key, UpdateExpression: op.UpdateExpression }, common))
+        : call('DeleteItem', Object.assign({ Key: key }, common))
+  }))
+  if (results.every((result) => result.status === 200)) return { status: 200, body: {} }
+  const applied = []
+  results.forEach((result, i) => {
+    if (result.status === 200) applied.push({ table: planned[i].op.TableName, key: planned[i].key, before: befores[i].body.Item })
+  })
+  await undo(call, applied)
+  const failedConditions = results.map((result) => result.status !== 200 &&
+    String(result.body.__type).endsWith('ConditionalCheckFailedException'))
+  const otherFailure = results.find((result, i) => result.status !== 200 && !failedConditions[i])
+  return otherFailure || cancelled(failedConditions)
 }
 
-// Puts back what a transaction applied, newest first; answers with the given failure.
-async function undo (call, applied, failure) {
-  for (const { table, key, before } of applied.reverse()) {
-    if (before) await call('PutItem', { TableName: table, Item: before })
-    else await call('DeleteItem', { TableName: table, Key: key })
-  }
-  return failure
+// A Put on the condition that its item does not exist yet (attribute_not_exists of a key attribute).
+function createsOnly (kind, op, key) {
+  const match = kind === 'Put' && /^\s*attribute_not_exists\(\s*(#?\w+)\s*\)\s*$/.exec(op.ConditionExpression || '')
+  if (!match) return false
+  const name = match[1].startsWith('#') ? (op.ExpressionAttributeNames || {})[match[1]] : match[1]
+  return Object.prototype.hasOwnProperty.call(key, name)
 }
 
-function cancelled (count, failedIndex) {
-  const reasons = []
-  for (let i = 0; i < count; i++) {
-    reasons.push(i === failedIndex ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' } : { Code: 'None' })
-  }
+// Puts back what a transaction applied.
+async function undo (call, applied) {
+  await Promise.all(applied.map(({ table, key, before }) => before
+    ? call('PutItem', { TableName: table, Item: before })
+    : call('DeleteItem', { TableName: table, Key: key })))
+}
+
+// DynamoDB's answer when conditions failed: a reason per item, in order.
+function cancelled (failedConditions) {
+  const reasons = failedConditions.map((failed) => failed
+    ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }
+    : { Code: 'None' })
   return {
     status: 400,
     body: {

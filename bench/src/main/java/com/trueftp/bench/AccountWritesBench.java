@@ -58,7 +58,7 @@ final class AccountWritesBench {
         List<Long> waits = Collections.synchronizedList(new ArrayList<>());
         double seconds = race(writers, BATCHED_EVENTS / BATCH, i -> {
             long began = System.nanoTime();
-            log.appendAll(accountId, drafts, EventLog.AccountChange.NONE, List.of());
+            log.appendAll(accountId, List.of(new EventLog.Part(drafts, EventLog.AccountChange.NONE, List.of())));
             waits.add(System.nanoTime() - began);
         });
         Timings timings = Timings.of(waits);

@@ -19,6 +19,7 @@ import com.trueftp.local.LocalAws;
 import com.trueftp.local.LocalRuntime;
 import com.trueftp.testing.TestGraph;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.net.http.HttpClient;
@@ -41,15 +42,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (j) File activity: {@value #UPLOADS} presigned uploads of 1 KiB from {@value #CLIENTS} clients into one account,
  * through the whole local path (S3 front → S3's notification → file-changes queue → file-activity function →
  * events): p50/p99 from each PUT's answer to its event (the event's time, when it became visible in
- * {@code GET /events}), the account's sustained changes per second, nothing lost and numbering dense. Then
- * the DynamoDB calls a change costs, counted on the function's domain wired with a counting client, on
- * emulators of its own (no event source racing it for the notifications).
+ * {@code GET /events}), the account's sustained changes per second, nothing lost and numbering dense; locally
+ * the S3 emulator's PUTs set that pace. Then what the recording alone sustains, and the DynamoDB calls a change
+ * costs ({@link #drain}).
  */
 final class FileActivityBench {
     static final int UPLOADS = 1000;
     static final int CLIENTS = 8;
     private static final int WARM_UP = 200;
-    private static final int COUNTED = 200;
+    private static final int INSTANCES = 5;
+    private static final int BATCH = 100;
     private static final byte[] ONE_KIB = new byte[1024];
 
     Map<String, Object> run() throws Exception {
@@ -65,7 +67,7 @@ final class FileActivityBench {
             runtime.close();
             runtime.aws().settings().keySet().forEach(System::clearProperty); // LocalRuntime set them for the handlers
         }
-        json.put("dynamodb_calls_per_change", countCalls());
+        json.putAll(drain());
         return json;
     }
 
@@ -76,6 +78,7 @@ final class FileActivityBench {
         Map<String, Instant> answered = new ConcurrentHashMap<>();
         Instant began = Instant.now();
         put(graph.fileStore(), account + "/" + user.id() + "/in/", uploads, answered);
+        double putSeconds = Duration.between(began, Instant.now()).toNanos() / 1e9;
         EventLog log = graph.events();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (log.page(account, 0, 1).total() < uploads + 1 && System.nanoTime() < deadline) {
@@ -104,11 +107,12 @@ final class FileActivityBench {
         double seconds = Duration.between(began, last).toNanos() / 1e9;
         Timings timings = Timings.of(latencies);
         if (uploads == UPLOADS) {
-            System.out.printf("    %d uploads, %d events, none lost, numbers dense; PUT answered to event %s; "
-                    + "%.0f changes/s recorded (first PUT to last event, %.1f s)%n", uploads, latencies.size(), timings,
-                    uploads / seconds, seconds);
+            System.out.printf("    %d uploads (the S3 emulator answered %.0f PUTs/s), %d events, none lost, numbers "
+                    + "dense; PUT answered to event %s; %.0f changes/s recorded (first PUT to last event, %.1f s)%n",
+                    uploads, uploads / putSeconds, latencies.size(), timings, uploads / seconds, seconds);
         }
         Map<String, Object> json = new LinkedHashMap<>(timings.json());
+        json.put("puts_per_second", Math.round(uploads / putSeconds));
         json.put("changes_per_second", Math.round(uploads / seconds));
         json.put("lost", 0);
         return json;
@@ -147,38 +151,93 @@ final class FileActivityBench {
     }
 
     /**
-     * {@value #COUNTED} presigned uploads on emulators of the benchmark's own, their notifications recorded ten
-     * at a time (as the event source hands them over) by the function's domain with a counting DynamoDB client.
+     * What one account's changes can be recorded at, apart from how fast the local S3 takes PUTs: {@value #UPLOADS}
+     * presigned uploads on emulators of the benchmark's own, their notifications left waiting, then drained by
+     * {@value #INSTANCES} instances side by side (the mapping's maximum concurrency), each taking up to
+     * {@value #BATCH} messages at a time as the event source hands them over, recording with the function's domain
+     * wired with a counting DynamoDB client.
      */
-    private static double countCalls() throws Exception {
+    private static Map<String, Object> drain() throws Exception {
         try (LocalAws aws = LocalAws.start(0, null)) {
             Config config = aws.config();
             TestGraph graph = TestGraph.of(config);
-            String account = graph.accounts().create("bench-calls", Plan.BUSINESS).id();
+            String account = graph.accounts().create("bench-drain", Plan.BUSINESS).id();
             FtpUser user = graph.ftpUsers().create(account, new FtpUserRepository.NewUser("partner", "$argon2id$bench",
                     true, true, "/", null), 25);
-            put(graph.fileStore(), account + "/" + user.id() + "/c/", COUNTED, new ConcurrentHashMap<>());
+            put(graph.fileStore(), account + "/" + user.id() + "/d/", UPLOADS, new ConcurrentHashMap<>());
             CallCounter counter = new CallCounter();
+            String queue = config.require(Queues.FILE_CHANGES.urlVariable());
+            AtomicInteger recorded = new AtomicInteger();
+            long began;
+            long took;
             try (DynamoDbClient dynamo = counter.dynamoDb(config)) {
                 EventLog events = new EventLog(dynamo, config, Clock.systemUTC());
                 FileActivity activity = new FileActivity(new FileRecords(dynamo, config, Clock.systemUTC()),
                         graph.fileStore(), events, new FtpUserRepository(dynamo, config, events, Clock.systemUTC()),
                         new StorageReservations(dynamo, events, config, Clock.systemUTC()), new ChangeSources(config),
                         dynamo, config);
-                String queue = config.require(Queues.FILE_CHANGES.urlVariable());
-                int recorded = 0;
-                while (recorded < COUNTED) {
-                    List<Message> messages = graph.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)
-                            .waitTimeSeconds(1)).messages();
-                    activity.record(messages.stream().flatMap(m -> S3ChangeNotices.parse(m.body()).stream()).toList());
-                    messages.forEach(m -> graph.sqs().deleteMessage(d -> d.queueUrl(queue).receiptHandle(m.receiptHandle())));
-                    recorded += messages.size();
+                ExecutorService instances = Executors.newFixedThreadPool(INSTANCES);
+                began = System.nanoTime();
+                try {
+                    List<Future<?>> done = new ArrayList<>();
+                    for (int i = 0; i < INSTANCES; i++) {
+                        done.add(instances.submit(() -> {
+                            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                            while (recorded.get() < UPLOADS && System.nanoTime() < deadline) {
+                                List<Message> batch = batch(graph, queue);
+                                activity.record(batch.stream().flatMap(m -> S3ChangeNotices.parse(m.body()).stream())
+                                        .toList());
+                                delete(graph, queue, batch);
+                                recorded.addAndGet(batch.size());
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> instance : done) {
+                        instance.get();
+                    }
+                } finally {
+                    instances.shutdown();
                 }
+                took = System.nanoTime() - began;
             }
-            double perChange = counter.calls() / (double) COUNTED;
-            System.out.printf("    DynamoDB calls per change (%d uploads recorded ten at a time): %.2f%n", COUNTED,
-                    perChange);
-            return Timings.round(perChange, 2);
+            long total = graph.events().page(account, 0, 1).total();
+            if (recorded.get() != UPLOADS || total != UPLOADS + 1) {
+                throw new IllegalStateException("drained " + recorded.get() + " notifications into " + total + " events");
+            }
+            double seconds = took / 1e9;
+            double perChange = counter.calls() / (double) UPLOADS;
+            System.out.printf("    a waiting backlog of %d changes drained by %d instances, up to %d at a time: %.1f s, "
+                    + "%.0f changes/s recorded; %.2f DynamoDB calls per change%n", UPLOADS, INSTANCES, BATCH, seconds,
+                    UPLOADS / seconds, perChange);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("drain_changes_per_second", Math.round(UPLOADS / seconds));
+            json.put("dynamodb_calls_per_change", Timings.round(perChange, 2));
+            return json;
         }
+    }
+
+    /** What the event source does with a batch handled: deletes ten per call. */
+    private static void delete(TestGraph graph, String queue, List<Message> batch) {
+        for (int from = 0; from < batch.size(); from += 10) {
+            List<Message> some = batch.subList(from, Math.min(batch.size(), from + 10));
+            graph.sqs().deleteMessageBatch(d -> d.queueUrl(queue).entries(some.stream().map(m ->
+                    DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle()).build())
+                    .toList()));
+        }
+    }
+
+    /** Up to {@value #BATCH} waiting messages, ten per receive (SQS's most), as the event source gathers them. */
+    private static List<Message> batch(TestGraph graph, String queue) {
+        List<Message> batch = new ArrayList<>();
+        while (batch.size() < BATCH) {
+            List<Message> some = graph.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0)).messages();
+            if (some.isEmpty()) {
+                break;
+            }
+            batch.addAll(some);
+        }
+        return batch;
     }
 }

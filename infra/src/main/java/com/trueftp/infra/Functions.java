@@ -158,16 +158,9 @@ final class Functions {
         fn.addEnvironment(Config.CURSOR_SECRET, files.cursorSecret().getSecretValue().unsafeUnwrap());
         fn.addEnvironment(Config.DOWNLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_DOWNLOAD_URL_TTL.toSeconds()));
         fn.addEnvironment(Config.UPLOAD_URL_TTL_SECONDS, Long.toString(Config.DEFAULT_UPLOAD_URL_TTL.toSeconds()));
-        // The user, read only. The files' records (read, written, changes claimed) and the quota's reservations
-        // (held, counted, given back).
+        // The user, read only.
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem");
-        allow(fn, Tables.FILE_RECORDS, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
-                "dynamodb:DeleteItem");
-        // Reads of the account; of its attributes, only the storage count and the event number.
-        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
-        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER,
-                EventLog.TURN_TICKET, EventLog.TURN_DONE);
-        appendsEvents(fn);
+        recordsFileChanges(fn);
         keepsIdempotencyKeys(fn);
         countsRequests(fn);
         return fn;
@@ -246,13 +239,9 @@ final class Functions {
                 .actions(List.of("s3:GetObject"))
                 .resources(List.of(files.bucket().arnForObjects("*")))
                 .build());
-        allow(fn, Tables.FILE_RECORDS, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
-                "dynamodb:DeleteItem");
-        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
-        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER,
-                EventLog.TURN_TICKET, EventLog.TURN_DONE);
-        appendsEvents(fn);
+        recordsFileChanges(fn);
         allow(fn, Tables.FTP_USERS, "dynamodb:GetItem");
+        allow(fn, Tables.FILE_RECORDS, "dynamodb:BatchWriteItem"); // gives back used upload URLs' reservations
         // The API's own writes and upload URLs are signed by these functions' roles: S3 names them in its notifications.
         fn.addEnvironment(Config.FILES_API_PRINCIPALS, String.join(",", roleId(LambdaFunction.FILES),
                 roleId(LambdaFunction.FTP_USERS)));
@@ -349,6 +338,20 @@ final class Functions {
                 .actions(List.of("dynamodb:GetItem"))
                 .resources(Arrays.stream(specs).map(spec -> database.table(spec).getTableArn()).toList())
                 .build());
+    }
+
+    /**
+     * Records changes to files: the files' records (read, written, changes claimed) and the quota's reservations
+     * (held, counted, given back); reads of the account, and of its attributes writes only the storage count
+     * and the event number; and the events.
+     */
+    private void recordsFileChanges(Function fn) {
+        allow(fn, Tables.FILE_RECORDS, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
+                "dynamodb:DeleteItem");
+        allow(fn, Tables.ACCOUNTS, "dynamodb:GetItem");
+        updateOnly(fn, Tables.ACCOUNTS, AccountRepository.ID, AccountRepository.STORAGE_USED, EventLog.EVENT_NUMBER,
+                EventLog.TURN_TICKET, EventLog.TURN_DONE);
+        appendsEvents(fn);
     }
 
     /**

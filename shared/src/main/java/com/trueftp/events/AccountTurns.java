@@ -18,9 +18,10 @@ import static com.trueftp.aws.Attributes.s;
  * Writers of one account's events take turns, first come first served, like customers with numbered tickets:
  * a writer takes the next ticket ({@code turn_ticket}, one atomic ADD that never conflicts), waits until the
  * turn before it is done ({@code turn_done}), then writes its event with the condition that the turn is still
- * its own and marks it done in the same transaction. Racing writers therefore never waste each other's work,
+ * its own and marks it done in the same transaction (a batch too large for one transaction writes several in its
+ * turn, the last marking it done). Racing writers therefore never waste each other's work,
  * and each waits about the turns ahead of it, however many race. A writer whose change is refused passes its
- * turn on; a turn not done within {@link #STALL} (its writer stopped) is skipped by a writer behind it, and
+ * turn on; a turn that neither ends nor writes an event within {@link #STALL} (its writer stopped) is skipped by a writer behind it, and
  * every write being conditional on its turn, a writer that wakes up late cannot write out of turn.
  */
 final class AccountTurns {
@@ -34,7 +35,7 @@ final class AccountTurns {
      * less time. A live holder skipped by mistake only queues again.
      */
     static final Duration STALL_AFTER_SKIP = Duration.ofMillis(300);
-    /** Polling gets slower the further back a writer is in the queue, up to this. */
+    /** Polling gets slower the further back a writer is in the queue and the longer a turn lasts, up to this. */
     private static final long MAX_POLL_MILLIS = 50;
 
     private final DynamoDbClient dynamo;
@@ -67,8 +68,10 @@ final class AccountTurns {
      */
     Turn await(String accountId, long ticket, long deadline) {
         long seenDone = -1;
+        long seenLatest = -1;
         long seenAt = System.nanoTime();
         Duration stall = STALL;
+        long pause = 0;
         while (true) {
             Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts).consistentRead(true)
                     .key(key(accountId)).projectionExpression(DONE + ", " + EventLog.EVENT_NUMBER)).item();
@@ -80,8 +83,14 @@ final class AccountTurns {
                 return new Turn(ticket, number(account, EventLog.EVENT_NUMBER));
             }
             long now = System.nanoTime();
+            long latest = number(account, EventLog.EVENT_NUMBER);
             if (done != seenDone) {
                 seenDone = done;
+                seenLatest = latest;
+                seenAt = now;
+                pause = 2 * (ticket - 1 - done);
+            } else if (latest != seenLatest) {
+                seenLatest = latest; // a turn of several transactions is alive while its events are written
                 seenAt = now;
             } else if (now - seenAt > stall.toNanos()) {
                 pass(accountId, done + 1); // its writer stopped: any writer behind it skips it (once: conditional)
@@ -91,7 +100,8 @@ final class AccountTurns {
             if (now > deadline) {
                 throw new UnavailableException(); // a turn this far away: the account is extraordinarily busy
             }
-            sleep(Math.min(MAX_POLL_MILLIS, 2 * (ticket - 1 - done)));
+            sleep(Math.min(MAX_POLL_MILLIS, pause));
+            pause *= 2; // a long turn is not polled every few milliseconds
         }
     }
 

@@ -106,48 +106,69 @@ public class EventLog {
     }
 
     /**
+     * Events written in one transaction: {@code others}, the account change and the events, at most
+     * {@value #MAX_BATCH} items in all.
+     */
+    public record Part(List<Event.Draft> drafts, AccountChange change, List<TransactWriteItem> others) {
+        public Part {
+            if (drafts.isEmpty() || others.size() + drafts.size() + 1 > MAX_BATCH) {
+                throw new IllegalArgumentException("1 to " + (MAX_BATCH - 1 - others.size()) + " events at once, not "
+                        + drafts.size());
+            }
+        }
+    }
+
+    /**
      * Writes {@code others}, the account change and the event in one transaction.
      *
      * @throws AccountConditionFailed       when {@code change.condition()} is false
      * @throws TransactionCanceledException when one of {@code others} fails; its reasons are indexed as {@code others}
      */
     public Event append(String accountId, Event.Draft draft, AccountChange change, List<TransactWriteItem> others) {
-        return appendAll(accountId, List.of(draft), change, others).get(0);
+        return appendAll(accountId, List.of(new Part(List.of(draft), change, others))).get(0);
     }
 
     /**
-     * Writes {@code others}, the account change and the events, numbered one after the other, in one transaction
-     * and one turn: a batch of an account's changes takes one allocation of numbers, not one each. At most
-     * {@value #MAX_BATCH} items in all ({@code others}, the events and the account).
+     * Writes the parts one transaction each, in one turn, their events numbered one after the other: a batch of an
+     * account's changes takes one allocation of numbers, not one each, and waits for one turn, not one per part.
+     * A part that fails ends the call; the parts before it stay written.
      *
-     * @throws AccountConditionFailed       when {@code change.condition()} is false
-     * @throws TransactionCanceledException when one of {@code others} fails; its reasons are indexed as {@code others}
+     * @throws AccountConditionFailed       when a part's {@code change.condition()} is false
+     * @throws TransactionCanceledException when one of a part's {@code others} fails; its reasons are indexed as
+     *                                      {@code others}
      */
-    public List<Event> appendAll(String accountId, List<Event.Draft> drafts, AccountChange change,
-                                 List<TransactWriteItem> others) {
-        if (drafts.isEmpty() || others.size() + drafts.size() + 1 > MAX_BATCH) {
-            throw new IllegalArgumentException("1 to " + (MAX_BATCH - 1 - others.size()) + " events at once, not "
-                    + drafts.size());
+    public List<Event> appendAll(String accountId, List<Part> parts) {
+        if (parts.isEmpty()) {
+            return List.of();
         }
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
-        while (true) {
+        List<Event> written = new ArrayList<>();
+        int next = 0;
+        while (next < parts.size()) {
             AccountTurns.Turn turn = awaitTurn(accountId, deadline);
-            List<Event> written = null;
+            boolean ended = false;
             try {
-                written = writeInTurn(accountId, turn, drafts, change, others, deadline);
+                for (; next < parts.size(); next++) {
+                    boolean last = next == parts.size() - 1;
+                    List<Event> part = writeInTurn(accountId, turn, parts.get(next), last, deadline);
+                    if (part == null) {
+                        break; // skipped: the parts left wait for a new turn
+                    }
+                    written.addAll(part);
+                    turn = new AccountTurns.Turn(turn.ticket(), part.get(part.size() - 1).seq());
+                    ended = last;
+                }
             } finally {
-                if (written == null) {
+                if (!ended) {
                     passQuietly(accountId, turn); // refused, failed or skipped: the writers behind need not wait
                 }
             }
-            if (written != null) {
-                long last = written.get(written.size() - 1).seq();
-                if (last / WATERMARK_STEP != (last - written.size()) / WATERMARK_STEP) {
-                    advanceRetention(accountId, last);
-                }
-                return written;
-            }
         }
+        long last = written.get(written.size() - 1).seq();
+        if (last / WATERMARK_STEP != (last - written.size()) / WATERMARK_STEP) {
+            advanceRetention(accountId, last);
+        }
+        return written;
     }
 
     /**
@@ -230,8 +251,10 @@ public class EventLog {
      * Writes the events in their turn. Answers null if the turn was skipped meanwhile; a transaction that met a
      * concurrent write of the account item (a storage count) is tried again within the turn.
      */
-    private List<Event> writeInTurn(String accountId, AccountTurns.Turn turn, List<Event.Draft> drafts,
-                                    AccountChange change, List<TransactWriteItem> others, long deadline) {
+    private List<Event> writeInTurn(String accountId, AccountTurns.Turn turn, Part part, boolean endsTurn,
+                                    long deadline) {
+        List<Event.Draft> drafts = part.drafts();
+        AccountChange change = part.change();
         // Ids chosen once per turn: an attempt applied late is recognised as ours by its first event's id.
         List<String> ids = drafts.stream().map(d -> RandomIds.newId("evt")).toList();
         for (int attempt = 1; ; attempt++) {
@@ -242,9 +265,9 @@ public class EventLog {
                 batch.add(new Event(ids.get(i), turn.latestEvent() + 1 + i, draft.type(), draft.ftpUserId(),
                         draft.username(), draft.path(), draft.size(), draft.source(), now));
             }
-            List<TransactWriteItem> items = new ArrayList<>(others);
+            List<TransactWriteItem> items = new ArrayList<>(part.others());
             int accountIndex = items.size();
-            items.add(accountUpdate(accountId, turn, change, batch.size()));
+            items.add(accountUpdate(accountId, turn, change, batch.size(), endsTurn));
             for (Event event : batch) {
                 items.add(TransactWriteItem.builder().put(p -> p.tableName(events)
                         .item(EventItems.toItem(accountId, event, retention))
@@ -260,8 +283,9 @@ public class EventLog {
                 if (!conflict && Transactions.conditionFailedAt(e, accountIndex)) {
                     Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts)
                             .consistentRead(true).key(Map.of("id", s(accountId)))).item();
-                    if (found(account) && number(account, AccountTurns.DONE) != turn.ticket() - 1) {
-                        // Our turn is over: an earlier attempt of ours was applied after all, or we were skipped.
+                    if (found(account) && (number(account, AccountTurns.DONE) != turn.ticket() - 1
+                            || number(account, EVENT_NUMBER) != turn.latestEvent())) {
+                        // An earlier attempt of ours was applied after all, or we were skipped.
                         return written(accountId, batch.get(0)).isPresent() ? read(accountId, batch) : null;
                     }
                     if (!found(account) || change.refuses().test(account)) {
@@ -445,14 +469,19 @@ public class EventLog {
         return item == null ? 0 : number(item, EVENT_NUMBER);
     }
 
-    private TransactWriteItem accountUpdate(String accountId, AccountTurns.Turn turn, AccountChange change, int count) {
+    /** The account's next event number, the change, and the turn's end when {@code endsTurn}. */
+    private TransactWriteItem accountUpdate(String accountId, AccountTurns.Turn turn, AccountChange change, int count,
+                                            boolean endsTurn) {
         long latest = turn.latestEvent();
         Map<String, AttributeValue> values = new HashMap<>(change.values());
         values.put(":latest", n(latest));
         values.put(":next", n(latest + count));
         values.put(":previous", n(turn.ticket() - 1));
         values.put(":ticket", n(turn.ticket()));
-        String update = "SET " + EVENT_NUMBER + " = :next, " + AccountTurns.DONE + " = :ticket"
+        if (!endsTurn) {
+            values.remove(":ticket");
+        }
+        String update = "SET " + EVENT_NUMBER + " = :next" + (endsTurn ? ", " + AccountTurns.DONE + " = :ticket" : "")
                 + (change.add() == null ? "" : " ADD " + change.add());
         // An account from before event numbering has no event_seq yet: its first event is number 1.
         String numbered = latest == 0 ? "(attribute_not_exists(event_seq) OR event_seq = :latest)" : "event_seq = :latest";

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static com.trueftp.aws.Attributes.n;
 import static com.trueftp.aws.Attributes.s;
@@ -46,6 +47,8 @@ import static com.trueftp.aws.Attributes.s;
 public class FileActivity {
     /** A claim, a record and an event per change, and the account: within DynamoDB's 100 items. */
     static final int CHANGES_PER_TRANSACTION = 32;
+    /** DynamoDB's 100 items in a transaction, less the account's. */
+    static final int ITEMS_PER_TRANSACTION = 99;
     /** A removal of a folder's files has no event per file: a claim and a record each. */
     static final int REMOVALS_PER_TRANSACTION = 49;
     static final int MAX_ATTEMPTS = 6;
@@ -195,19 +198,13 @@ public class FileActivity {
                     byAccount.computeIfAbsent(space.accountId(), a -> new ArrayList<>()).add(change));
             // a key outside every FTP user's space belongs to no account: nothing to record
         }
-        byAccount.forEach((accountId, changesOfAccount) -> {
-            for (int from = 0; from < changesOfAccount.size(); from += CHANGES_PER_TRANSACTION) {
-                List<FileChange> batch = changesOfAccount.subList(from,
-                        Math.min(changesOfAccount.size(), from + CHANGES_PER_TRANSACTION));
-                recordBatch(accountId, batch);
-            }
-        });
+        byAccount.forEach(this::recordAccount);
     }
 
-    private void recordBatch(String accountId, List<FileChange> batch) {
+    private void recordAccount(String accountId, List<FileChange> changes) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
-                recordOnce(accountId, batch);
+                recordOnce(accountId, changes);
                 return;
             } catch (TransactionCanceledException raced) {
                 // a claim or a record was written meanwhile (the API, or another instance): read again
@@ -218,66 +215,119 @@ public class FileActivity {
         throw new UnavailableException();
     }
 
-    private void recordOnce(String accountId, List<FileChange> batch) {
+    /**
+     * Reads what the changes need at once (claims, records, S3's objects), then writes them in transactions of
+     * whole keys, those with events in one turn of the account: one allocation of event numbers for the lot.
+     */
+    private void recordOnce(String accountId, List<FileChange> changes) {
+        List<EventLog.Part> parts = new ArrayList<>();
+        List<String> usedUploadUrls = new ArrayList<>();
+        List<Unit> transaction = new ArrayList<>();
+        int items = 0;
+        for (Unit unit : prepare(accountId, changes, usedUploadUrls)) {
+            if (items + unit.items() > ITEMS_PER_TRANSACTION) {
+                pack(accountId, transaction, parts);
+                transaction = new ArrayList<>();
+                items = 0;
+            }
+            transaction.add(unit);
+            items += unit.items();
+        }
+        pack(accountId, transaction, parts);
+        events.appendAll(accountId, parts);
+        // after the bytes are counted: until then the reservations hold their room
+        reservations.releaseFor(accountId, usedUploadUrls);
+    }
+
+    /** One transaction's units: a part of the turn if it has events, else written at once. */
+    private void pack(String accountId, List<Unit> units, List<EventLog.Part> parts) {
+        List<TransactWriteItem> others = new ArrayList<>();
+        List<Event.Draft> drafts = new ArrayList<>();
+        long delta = 0;
+        for (Unit unit : units) {
+            others.addAll(unit.others());
+            drafts.addAll(unit.drafts());
+            delta += unit.delta();
+        }
+        if (!drafts.isEmpty()) {
+            parts.add(new EventLog.Part(drafts, storage(delta), others));
+        } else if (!others.isEmpty()) {
+            transact(accountId, others, delta);
+        }
+    }
+
+    /**
+     * What one key's changes write: its record and the count's change, a claim and an event per change not
+     * recorded yet. A key with more changes than a transaction holds is split, the record going with the first.
+     */
+    private record Unit(List<TransactWriteItem> others, List<Event.Draft> drafts, long delta) {
+        int items() {
+            return others.size() + drafts.size();
+        }
+    }
+
+    private List<Unit> prepare(String accountId, List<FileChange> changes, List<String> usedUploadUrls) {
         Map<String, FileChange> distinct = new LinkedHashMap<>();
-        batch.forEach(change -> distinct.putIfAbsent(change.id(), change));
+        changes.forEach(change -> distinct.putIfAbsent(change.id(), change));
         Set<String> recorded = records.recorded(accountId, distinct.keySet());
-        List<FileChange> fresh = distinct.values().stream().filter(c -> !recorded.contains(c.id()))
-                .sorted(Comparator.comparing(FileChange::key).thenComparing(FileChange::sequencer,
-                        FileRecords::compareSequencers)).toList();
-        Set<String> keys = new LinkedHashSet<>();
+        Map<String, List<FileChange>> freshByKey = new HashMap<>();
+        distinct.values().stream().filter(c -> !recorded.contains(c.id()))
+                .sorted(Comparator.comparing(FileChange::sequencer, FileRecords::compareSequencers))
+                .forEach(c -> freshByKey.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c));
+        Set<String> keys = new TreeSet<>();
         distinct.values().forEach(change -> keys.add(change.key()));
         Map<String, FileRecords.Standing> before = records.read(accountId, keys);
-        Map<String, Optional<FileStore.ObjectInfo>> now = new HashMap<>();
-        for (String key : keys) {
-            now.put(key, store.head(key));
-        }
+        Map<String, Optional<FileStore.ObjectInfo>> now = store.headAll(keys);
+        // A removal in a folder the API is deleting is part of that deletion's one event.
+        Set<String> inDeletedFolders = records.beingDeleted(accountId, freshByKey.values().stream()
+                .flatMap(List::stream).filter(FileChange::removed).map(FileChange::key).toList());
+        Map<String, Optional<FtpUser>> owners = new HashMap<>();
 
-        List<TransactWriteItem> others = new ArrayList<>();
-        fresh.forEach(change -> others.add(records.claim(accountId, change.id())));
-        Map<String, List<FileRecords.Seen>> histories = new HashMap<>();
-        long delta = 0;
+        List<Unit> units = new ArrayList<>();
         for (String key : keys) {
             FileRecords.Standing record = before.get(key);
             List<FileRecords.Seen> history = FileRecords.withSeen(record.history(), distinct.values().stream()
                     .filter(c -> c.key().equals(key)).map(FileChange::seen).toList());
-            histories.put(key, history);
             FileStore.ObjectInfo object = now.get(key).orElse(null);
+            List<TransactWriteItem> others = new ArrayList<>();
+            long delta = 0;
             if (!record.matches(object) || !history.equals(record.history())) {
                 others.add(records.write(accountId, record, object, history));
-                delta += size(object) - record.size();
+                delta = size(object) - record.size();
             }
-        }
-        // A removal in a folder the API is deleting is part of that deletion's one event.
-        Set<String> inDeletedFolders = records.beingDeleted(accountId, fresh.stream().filter(FileChange::removed)
-                .map(FileChange::key).toList());
-        Map<String, Optional<FtpUser>> owners = new HashMap<>();
-        List<Event.Draft> drafts = new ArrayList<>();
-        for (FileChange change : fresh) {
-            if (change.removed() && inDeletedFolders.contains(change.key())) {
-                continue;
+            List<Event.Draft> drafts = new ArrayList<>();
+            int claimed = 0;
+            for (FileChange change : freshByKey.getOrDefault(key, List.of())) {
+                if (claimed == CHANGES_PER_TRANSACTION) {
+                    units.add(new Unit(others, drafts, delta));
+                    others = new ArrayList<>();
+                    drafts = new ArrayList<>();
+                    delta = 0;
+                    claimed = 0;
+                }
+                others.add(records.claim(accountId, change.id()));
+                claimed++;
+                if (change.removed() && inDeletedFolders.contains(key)) {
+                    continue;
+                }
+                FileSpace space = FileSpace.ofKey(key).orElseThrow();
+                Optional<FtpUser> owner = owners.computeIfAbsent(space.ftpUserId(), id -> users.find(accountId, id));
+                boolean folder = key.endsWith("/");
+                EventType type = change.removed() ? (folder ? EventType.FOLDER_DELETED : EventType.FILE_DELETED)
+                        : (folder ? EventType.FOLDER_CREATED : EventType.FILE_UPLOADED);
+                long size = change.removed() ? removedSize(change, record, history) : change.size();
+                EventSource source = sources.of(change, now.get(key));
+                drafts.add(new Event.Draft(type, space.ftpUserId(), owner.map(FtpUser::username).orElse(null),
+                        space.path(key), size, source));
+                if (source == EventSource.UPLOAD_URL) {
+                    usedUploadUrls.add(key);
+                }
             }
-            FileSpace space = FileSpace.ofKey(change.key()).orElseThrow();
-            Optional<FtpUser> owner = owners.computeIfAbsent(space.ftpUserId(), id -> users.find(accountId, id));
-            boolean folder = change.key().endsWith("/");
-            EventType type = change.removed() ? (folder ? EventType.FOLDER_DELETED : EventType.FILE_DELETED)
-                    : (folder ? EventType.FOLDER_CREATED : EventType.FILE_UPLOADED);
-            long size = change.removed() ? removedSize(change, before.get(change.key()), histories.get(change.key()))
-                    : change.size();
-            EventSource source = sources.of(change, now.get(change.key()));
-            drafts.add(new Event.Draft(type, space.ftpUserId(), owner.map(FtpUser::username).orElse(null),
-                    space.path(change.key()), size, source));
-            if (source == EventSource.UPLOAD_URL) {
-                reservations.releaseOneFor(accountId, change.key());
-            }
-        }
-        if (drafts.isEmpty()) {
             if (!others.isEmpty()) {
-                transact(accountId, others, delta);
+                units.add(new Unit(others, drafts, delta));
             }
-            return;
         }
-        events.appendAll(accountId, drafts, storage(delta), others);
+        return units;
     }
 
     /**

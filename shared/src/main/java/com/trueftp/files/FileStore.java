@@ -27,12 +27,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** The files bucket, by key: what the files endpoints and the FTP-user purge need of S3, one call each. */
 public class FileStore {
@@ -52,6 +58,13 @@ public class FileStore {
     /** 5 TiB in 1,024 parts is exactly S3's largest part (5 GiB), and the answer stays well inside 6 MB. */
     static final int MAX_PRESIGNED_PARTS = 1024;
     static final long MIN_PRESIGNED_PART_BYTES = 64L * 1024 * 1024;
+
+    static final int HEADS_AT_ONCE = 8;
+    private static final ExecutorService HEADS = Executors.newFixedThreadPool(HEADS_AT_ONCE, task -> {
+        Thread thread = new Thread(task, "s3-head");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -110,6 +123,32 @@ public class FileStore {
         this.presigner = presigner;
         this.bucket = config.require(Config.FILES_BUCKET);
         this.batchTimeout = config.s3BatchTimeout();
+    }
+
+    /**
+     * What S3 holds now under each key, asked {@link #HEADS_AT_ONCE} at a time: a batch of notifications names
+     * dozens of keys, and one HEAD after another would make their round trips the batch's cost.
+     */
+    public Map<String, Optional<ObjectInfo>> headAll(Collection<String> keys) {
+        Map<String, Future<Optional<ObjectInfo>>> asked = new LinkedHashMap<>();
+        keys.forEach(key -> asked.put(key, HEADS.submit(() -> head(key))));
+        Map<String, Optional<ObjectInfo>> found = new HashMap<>();
+        try {
+            for (Map.Entry<String, Future<Optional<ObjectInfo>>> entry : asked.entrySet()) {
+                found.put(entry.getKey(), entry.getValue().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SdkClientException.create("interrupted while asking S3", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw SdkClientException.create("HeadObject failed", e.getCause());
+        } finally {
+            asked.values().forEach(future -> future.cancel(true));
+        }
+        return found;
     }
 
     public Optional<ObjectInfo> head(String key) {

@@ -51,6 +51,11 @@ class EventLogIT {
         return logAt(Instant.now(), Duration.ofDays(90));
     }
 
+    private static EventLog.Part part(int first, int count) {
+        return new EventLog.Part(java.util.stream.IntStream.range(first, first + count).mapToObj(EventLogIT::draft)
+                .toList(), EventLog.AccountChange.NONE, List.of());
+    }
+
     private static Event.Draft draft(int i) {
         return new Event.Draft(EventType.FILE_UPLOADED, "ftp_user" + (i % 2), "user" + (i % 2), "/f" + i, (long) i);
     }
@@ -93,7 +98,7 @@ class EventLogIT {
     }
 
     @Test
-    void aBatchTakesConsecutiveNumbersInOneTurnBesideSingleWriters() throws Exception {
+    void aBatchOfSeveralTransactionsTakesConsecutiveNumbersInOneTurnBesideSingleWriters() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<List<Event>>> written = new ArrayList<>();
@@ -101,9 +106,8 @@ class EventLogIT {
             int n = w;
             written.add(pool.submit(() -> {
                 start.await();
-                return n % 2 == 0 // batches of 40 and single events, racing
-                        ? log().appendAll(account, java.util.stream.IntStream.range(0, 40).mapToObj(i -> draft(n * 100 + i))
-                        .toList(), EventLog.AccountChange.NONE, List.of())
+                return n % 2 == 0 // batches of 40 in two transactions, and single events, racing
+                        ? log().appendAll(account, List.of(part(n * 100, 20), part(n * 100 + 20, 20)))
                         : List.of(log().append(account, draft(n), EventLog.AccountChange.NONE, List.of()));
             }));
         }
@@ -129,7 +133,8 @@ class EventLogIT {
     void aBatchLargerThanATransactionIsRefusedBeforeAnythingIsWritten() {
         List<Event.Draft> drafts = java.util.stream.IntStream.range(0, 100).mapToObj(EventLogIT::draft).toList();
 
-        assertThatThrownBy(() -> log().appendAll(account, drafts, EventLog.AccountChange.NONE, List.of()))
+        assertThatThrownBy(() -> log().appendAll(account, List.of(new EventLog.Part(drafts, EventLog.AccountChange.NONE,
+                List.of()))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(log().page(account, 0, 10).total()).isZero();
     }
@@ -209,7 +214,7 @@ class EventLogIT {
             for (int i = written; i < Math.min(999, written + 99); i++) {
                 batch.add(draft(i + 1));
             }
-            then.appendAll(account, batch, EventLog.AccountChange.NONE, List.of());
+            then.appendAll(account, List.of(new EventLog.Part(batch, EventLog.AccountChange.NONE, List.of())));
         }
         assertThat(watermark()).isNull();
 

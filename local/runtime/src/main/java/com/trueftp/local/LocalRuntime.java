@@ -20,6 +20,9 @@ public final class LocalRuntime implements AutoCloseable {
     static final int DISPATCHER_CONCURRENCY = 50;
     /** File-activity instances side by side at most (its mapping's maximum concurrency on AWS). */
     static final int FILE_ACTIVITY_CONCURRENCY = 5;
+    /** Messages per batch: as the stack's mappings (the dispatcher's ten, file activity's hundred). */
+    static final int DISPATCHER_BATCH = 10;
+    static final int FILE_ACTIVITY_BATCH = 100;
 
     private final LocalAws aws;
     private final LocalGateway gateway;
@@ -50,9 +53,9 @@ public final class LocalRuntime implements AutoCloseable {
                         dataDir, logLevel));
                 eventSources.add(new SqsEventSource(aws.sqs(),
                         aws.config().require(Queues.WEBHOOK_DELIVERIES.urlVariable()),
-                        LambdaFunction.WEBHOOK_DISPATCHER, DISPATCHER_CONCURRENCY, logLevel));
+                        LambdaFunction.WEBHOOK_DISPATCHER, DISPATCHER_BATCH, DISPATCHER_CONCURRENCY, logLevel));
                 eventSources.add(new SqsEventSource(aws.sqs(), aws.config().require(Queues.FILE_CHANGES.urlVariable()),
-                        LambdaFunction.FILE_ACTIVITY, FILE_ACTIVITY_CONCURRENCY, logLevel));
+                        LambdaFunction.FILE_ACTIVITY, FILE_ACTIVITY_BATCH, FILE_ACTIVITY_CONCURRENCY, logLevel));
                 gateway = LocalGateway.start(port, authCacheTtl, logLevel, true);
             } catch (IOException | RuntimeException e) {
                 closeAll(eventSources);

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +31,15 @@ import java.util.stream.Collectors;
  * message comes back after its visibility timeout; after the queue's maximum receives SQS moves it to the
  * dead-letter queue. Up to {@code maxConcurrency} batches are handled at once, each as by its own Lambda
  * instance (the mapping's maximum concurrency); a slow batch holds its instance, never the pollers.
+ *
+ * <p>A batch larger than one receive (SQS gives at most 10 messages per call) is gathered from the messages
+ * waiting, for up to {@link #WINDOW}, as the mapping's batching window does; unlike the mapping, an empty
+ * receive ends the gathering at once, so that a quiet queue's message is not held back.
  */
 final class SqsEventSource implements AutoCloseable {
-    static final int BATCH = 10;
+    /** SQS's most messages per receive. */
+    static final int RECEIVE_MAX = 10;
+    private static final Duration WINDOW = Duration.ofSeconds(1);
     private static final int WAIT_SECONDS = 1;
     private static final int POLLERS = 3;
 
@@ -40,6 +47,7 @@ final class SqsEventSource implements AutoCloseable {
     private final String queueUrl;
     private final String queueArn;
     private final LambdaFunction function;
+    private final int batchSize;
     private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
     private final LogLevel logLevel;
     private final ExecutorService pollers;
@@ -48,12 +56,14 @@ final class SqsEventSource implements AutoCloseable {
     private volatile boolean running = true;
 
     @SuppressWarnings("unchecked")
-    SqsEventSource(SqsClient sqs, String queueUrl, LambdaFunction function, int maxConcurrency, LogLevel logLevel) {
+    SqsEventSource(SqsClient sqs, String queueUrl, LambdaFunction function, int batchSize, int maxConcurrency,
+                   LogLevel logLevel) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = sqs.getQueueAttributes(g -> g.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         this.function = function;
+        this.batchSize = batchSize;
         this.handler = (RequestHandler<SQSEvent, SQSBatchResponse>) LambdaHandlers.create(function);
         this.logLevel = logLevel;
         this.idleInstances = new Semaphore(maxConcurrency);
@@ -78,9 +88,7 @@ final class SqsEventSource implements AutoCloseable {
             boolean handedOver = false;
             try {
                 idleInstances.acquire();
-                List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(BATCH)
-                        .waitTimeSeconds(WAIT_SECONDS).messageSystemAttributeNames(MessageSystemAttributeName.ALL))
-                        .messages();
+                List<Message> messages = gather();
                 if (!messages.isEmpty()) {
                     instances.execute(() -> {
                         try {
@@ -107,6 +115,25 @@ final class SqsEventSource implements AutoCloseable {
         }
     }
 
+    private List<Message> gather() {
+        List<Message> messages = new ArrayList<>(receive(WAIT_SECONDS));
+        long until = System.nanoTime() + WINDOW.toNanos();
+        while (!messages.isEmpty() && messages.size() < batchSize && System.nanoTime() < until) {
+            List<Message> more = receive(0);
+            if (more.isEmpty()) {
+                break;
+            }
+            messages.addAll(more);
+        }
+        return messages;
+    }
+
+    private List<Message> receive(int waitSeconds) {
+        int most = Math.min(RECEIVE_MAX, batchSize);
+        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(most).waitTimeSeconds(waitSeconds)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
     private void invoke(List<Message> messages) {
         SQSEvent event = new SQSEvent();
         event.setRecords(messages.stream().map(this::record).toList());
@@ -128,7 +155,10 @@ final class SqsEventSource implements AutoCloseable {
             }
         }
         if (!done.isEmpty()) {
-            sqs.deleteMessageBatch(d -> d.queueUrl(queueUrl).entries(done));
+            for (int from = 0; from < done.size(); from += RECEIVE_MAX) { // at most 10 per call
+                List<DeleteMessageBatchRequestEntry> some = done.subList(from, Math.min(done.size(), from + RECEIVE_MAX));
+                sqs.deleteMessageBatch(d -> d.queueUrl(queueUrl).entries(some));
+            }
         }
     }
 

@@ -237,6 +237,31 @@ class FileActivityIT {
     }
 
     @Test
+    void aBatchLargerThanATransactionIsRecordedWholeWithConsecutiveNumbers() {
+        for (int i = 1; i <= 45; i++) { // more versions of one key than one transaction holds
+            byte[] bytes = new byte[i];
+            operator.putObject(p -> p.bucket(bucket).key(key("/hot.bin")), RequestBody.fromBytes(bytes));
+        }
+        for (int i = 0; i < 60; i++) {
+            int n = i;
+            operator.putObject(p -> p.bucket(bucket).key(key("/many/f" + n)), RequestBody.fromBytes(new byte[1]));
+        }
+        List<SQSEvent.SQSMessage> told = notifications();
+        assertThat(told).hasSize(105);
+
+        assertThat(deliver(told).getBatchItemFailures()).isEmpty();
+
+        List<Event> events = new ArrayList<>(aws.events().page(account, 0, 100).events());
+        events.addAll(aws.events().page(account, 100, 100).events());
+        assertThat(events).extracting(Event::seq).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 106).map(n -> 107 - n).boxed().toList());
+        assertThat(events).filteredOn(e -> "/hot.bin".equals(e.path())).extracting(Event::size)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 45).map(n -> 46 - n).boxed()
+                        .toList()); // newest first: each version once, in S3's order
+        assertThat(used()).isEqualTo(45 + 60);
+    }
+
+    @Test
     void aBatchThatFailsIsReportedAndLosesNothingWhenItComesBack() {
         operator.putObject(p -> p.bucket(bucket).key(key("/a.bin")), RequestBody.fromBytes(new byte[10]));
         operator.putObject(p -> p.bucket(bucket).key(key("/b.bin")), RequestBody.fromBytes(new byte[20]));
