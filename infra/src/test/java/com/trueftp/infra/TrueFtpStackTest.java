@@ -434,7 +434,7 @@ class TrueFtpStackTest {
         String bucket = bucketId();
         assertThat(permissions(LambdaFunction.FILE_ACTIVITY)).isEqualTo(Map.of(
                 tableId(Tables.FILE_RECORDS), Set.of("dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query",
-                        "dynamodb:DeleteItem"),
+                        "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"),
                 tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.EVENTS), Set.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"),
                 tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem"),
