@@ -71,7 +71,6 @@ final class AccountTurns {
         long seenLatest = -1;
         long seenAt = System.nanoTime();
         Duration stall = STALL;
-        long pause = 0;
         while (true) {
             Map<String, AttributeValue> account = dynamo.getItem(b -> b.tableName(accounts).consistentRead(true)
                     .key(key(accountId)).projectionExpression(DONE + ", " + EventLog.EVENT_NUMBER)).item();
@@ -88,7 +87,6 @@ final class AccountTurns {
                 seenDone = done;
                 seenLatest = latest;
                 seenAt = now;
-                pause = 2 * (ticket - 1 - done);
             } else if (latest != seenLatest) {
                 seenLatest = latest; // a turn of several transactions is alive while its events are written
                 seenAt = now;
@@ -100,8 +98,9 @@ final class AccountTurns {
             if (now > deadline) {
                 throw new UnavailableException(); // a turn this far away: the account is extraordinarily busy
             }
-            sleep(Math.min(MAX_POLL_MILLIS, pause));
-            pause *= 2; // a long turn is not polled every few milliseconds
+            // A long turn (a batch of several transactions) is polled at a quarter of its age, not every few ms.
+            long age = (now - seenAt) / 1_000_000;
+            sleep(Math.min(MAX_POLL_MILLIS, Math.max(2 * (ticket - 1 - done), age / 4)));
         }
     }
 
