@@ -5,7 +5,8 @@
 // and applies its items through dynalite's own operations, side by side (so conditions and updates are
 // evaluated exactly as dynalite evaluates them); when any item fails, the ones applied are put back and the
 // client gets TransactionCanceledException with a reason per item (ConditionalCheckFailed for each failed
-// condition), as DynamoDB answers. Readers may see a transaction half-applied for a moment (DynamoDB would not); writers never do.
+// condition), as DynamoDB answers. Readers may see a transaction half-applied for a moment (DynamoDB
+// would not); writers never do.
 // Not emulated: ClientRequestToken idempotency, and TransactionConflict (writes here never overlap).
 // ConditionCheck items are not supported (the project does not use them) and are refused.
 'use strict'

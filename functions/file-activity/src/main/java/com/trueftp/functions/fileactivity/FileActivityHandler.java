@@ -19,8 +19,7 @@ import java.util.Map;
  * storage counts. A batch is recorded together (one allocation of event numbers per account), tried again after
  * short pauses if that fails; then each message is recorded on its own while time is left, and those that still
  * fail are reported as batch item failures: SQS hands them out again, and after five tries keeps them in the
- * dead-letter queue. Recording twice is harmless: a
- * change recorded once is never recorded again.
+ * dead-letter queue. Recording twice is harmless: a change recorded once is never recorded again.
  */
 public class FileActivityHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     /**
