@@ -42,6 +42,8 @@ public final class Config {
     public static final String FILES_API_PRINCIPALS = "FILES_API_PRINCIPALS";
     /** Comma-separated: the principals whose S3 writes are the FTP side's (SFTP). */
     public static final String SFTP_PRINCIPALS = "SFTP_PRINCIPALS";
+    /** The role an SFTP session acts with (its session policy narrows it to the user's home). */
+    public static final String SFTP_SESSION_ROLE_ARN = "SFTP_SESSION_ROLE_ARN";
     /** "true" lets webhooks reach any address over http or https (the local runtime); otherwise https to public addresses only. */
     public static final String WEBHOOK_ALLOW_PRIVATE_TARGETS = "WEBHOOK_ALLOW_PRIVATE_TARGETS";
     /** The gaps between a failed delivery and its retries, in seconds, comma-separated (all from the first failure). */

@@ -14,12 +14,14 @@ import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import javax.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -46,6 +48,9 @@ public class FtpUserRepository {
     private static final String USER = "user#";
     private static final String USERNAME = "username#";
     private static final Pattern ID = Pattern.compile("ftp_[0-9A-Za-z]{20}");
+    private static final String SSH_PUBLIC_KEYS = "ssh_public_keys";
+    /** How precisely {@code last_login_at} follows logins. */
+    public static final Duration LOGIN_GRANULARITY = Duration.ofMinutes(1);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -54,12 +59,20 @@ public class FtpUserRepository {
 
     /** What a new user is made of; the password is already hashed. */
     public record NewUser(String username, String passwordHash, boolean canWrite, boolean enabled,
-                          String homeDirectory, String description) {
+                          String homeDirectory, String description, List<SshPublicKey> sshPublicKeys) {
+        /** A user who logs in with its password only. */
+        public NewUser(String username, String passwordHash, boolean canWrite, boolean enabled, String homeDirectory,
+                       String description) {
+            this(username, passwordHash, canWrite, enabled, homeDirectory, description, List.of());
+        }
     }
 
-    /** Fields to change; null leaves a field as it is ({@code description} may be cleared with "" ). */
+    /**
+     * Fields to change; null leaves a field as it is ({@code description} may be cleared with "", the keys with an
+     * empty list).
+     */
     public record Changes(String passwordHash, Boolean canWrite, Boolean enabled, String homeDirectory,
-                          String description) {
+                          String description, List<SshPublicKey> sshPublicKeys) {
     }
 
     @Inject
@@ -78,7 +91,7 @@ public class FtpUserRepository {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         FtpUser created = new FtpUser(RandomIds.newSortableId("ftp", now.toEpochMilli()), accountId, user.username(),
                 user.passwordHash(), user.canWrite(), user.enabled(), user.homeDirectory(), user.description(),
-                now, now, null);
+                now, now, null, user.sshPublicKeys());
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("account_id", s(accountId));
         item.put("sk", s(USER + created.id()));
@@ -90,6 +103,9 @@ public class FtpUserRepository {
         item.put("home_directory", s(created.homeDirectory()));
         if (created.description() != null) {
             item.put("description", s(created.description()));
+        }
+        if (!created.sshPublicKeys().isEmpty()) {
+            item.put(SSH_PUBLIC_KEYS, keys(created.sshPublicKeys()));
         }
         item.put("created_at", s(Json.timestamp(now)));
         item.put("updated_at", s(Json.timestamp(now)));
@@ -141,8 +157,37 @@ public class FtpUserRepository {
 
     public boolean usernameTaken(String accountId, String username) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("account_id", s(accountId), "sk", s(USERNAME + username)))).item();
+                .key(usernameKey(accountId, username))).item();
         return found(item);
+    }
+
+    /** The key of the item that holds a username in its account (and the id of the user who has it). */
+    public static Map<String, AttributeValue> usernameKey(String accountId, String username) {
+        return Map.of("account_id", s(accountId), "sk", s(USERNAME + username));
+    }
+
+    /**
+     * Notes that the user logged in now, at most once a {@link #LOGIN_GRANULARITY}: a client that logs in for every
+     * file costs no write per file. Two logins racing write once (each writes only over what it read).
+     */
+    public void recordLogin(FtpUser user, Instant now) {
+        if (user.lastLoginAt() != null && now.isBefore(user.lastLoginAt().plus(LOGIN_GRANULARITY))) {
+            return;
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", s(Json.timestamp(now)));
+        if (user.lastLoginAt() != null) {
+            values.put(":seen", s(Json.timestamp(user.lastLoginAt())));
+        }
+        String unchanged = user.lastLoginAt() == null ? "attribute_not_exists(last_login_at)" : "last_login_at = :seen";
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(key(user.accountId(), user.id()))
+                    .updateExpression("SET last_login_at = :now")
+                    .conditionExpression("attribute_exists(sk) AND " + unchanged)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            // Another login wrote it first, or the user is gone: either way nothing is left to note.
+        }
     }
 
     public Optional<FtpUser> find(String accountId, String id) {
@@ -183,6 +228,12 @@ public class FtpUserRepository {
         if (changes.homeDirectory() != null) {
             set.add("home_directory = :home");
             values.put(":home", s(changes.homeDirectory()));
+        }
+        if (changes.sshPublicKeys() != null && changes.sshPublicKeys().isEmpty()) {
+            remove.add(SSH_PUBLIC_KEYS);
+        } else if (changes.sshPublicKeys() != null) {
+            set.add(SSH_PUBLIC_KEYS + " = :keys");
+            values.put(":keys", keys(changes.sshPublicKeys()));
         }
         if (changes.description() != null && changes.description().isEmpty()) {
             remove.add("description");
@@ -244,10 +295,18 @@ public class FtpUserRepository {
         return Map.of("account_id", s(accountId), "sk", s(USER + id));
     }
 
-    private static FtpUser fromItem(Map<String, AttributeValue> item) {
+    /** Keys as their OpenSSH lines: stored as the user gave them (after checking), read back the same. */
+    private static AttributeValue keys(List<SshPublicKey> keys) {
+        return AttributeValue.fromL(keys.stream().map(key -> s(key.line())).toList());
+    }
+
+    static FtpUser fromItem(Map<String, AttributeValue> item) {
+        List<SshPublicKey> keys = item.containsKey(SSH_PUBLIC_KEYS)
+                ? item.get(SSH_PUBLIC_KEYS).l().stream().map(line -> SshPublicKey.parse(line.s(), SSH_PUBLIC_KEYS)).toList()
+                : List.of();
         return new FtpUser(text(item, "id"), text(item, "account_id"), text(item, "username"),
                 text(item, "password_hash"), item.get("can_write").bool(), item.get("enabled").bool(),
                 text(item, "home_directory"), text(item, "description"), instant(item, "created_at"),
-                instant(item, "updated_at"), instant(item, "last_login_at"));
+                instant(item, "updated_at"), instant(item, "last_login_at"), keys);
     }
 }

@@ -17,7 +17,7 @@ public class FtpUsers {
 
     /** A new user as the client asks for it (the password in clear). */
     public record NewUser(String username, String password, boolean canWrite, boolean enabled,
-                          String homeDirectory, String description) {
+                          String homeDirectory, String description, List<SshPublicKey> sshPublicKeys) {
     }
 
     /**
@@ -25,10 +25,10 @@ public class FtpUsers {
      * change), the password in clear, {@code description} "" to clear it.
      */
     public record Update(String username, String password, Boolean canWrite, Boolean enabled, String homeDirectory,
-                         String description) {
+                         String description, List<SshPublicKey> sshPublicKeys) {
         boolean changesNothing() {
             return password == null && canWrite == null && enabled == null && homeDirectory == null
-                    && description == null;
+                    && description == null && sshPublicKeys == null;
         }
     }
 
@@ -56,7 +56,7 @@ public class FtpUsers {
         }
         return users.create(accountId, new FtpUserRepository.NewUser(user.username(),
                 PasswordHasher.hash(user.password()), user.canWrite(), user.enabled(), user.homeDirectory(),
-                user.description()), userLimit);
+                user.description(), user.sshPublicKeys()), userLimit);
     }
 
     public Page list(String accountId, int offset, int limit) {
@@ -77,11 +77,12 @@ public class FtpUsers {
         }
         if (update.changesNothing()) {
             throw new InvalidInputException("nothing to change: send at least one of password, can_write, enabled, "
-                    + "home_directory, description");
+                    + "home_directory, ssh_public_keys, description");
         }
         FtpUserRepository.Changes changes = new FtpUserRepository.Changes(
                 update.password() == null ? null : PasswordHasher.hash(update.password()),
-                update.canWrite(), update.enabled(), update.homeDirectory(), update.description());
+                update.canWrite(), update.enabled(), update.homeDirectory(), update.description(),
+                update.sshPublicKeys());
         return users.update(accountId, id, changes).orElseThrow(FtpUserRepository::notFound); // deleted meanwhile
     }
 

@@ -19,6 +19,8 @@ public enum LambdaFunction {
             "Deliveries queue -> signed HTTPS POST to the receiver, logged, retried"),
     FILE_ACTIVITY("file-activity", "com.trueftp.functions.fileactivity.FileActivityHandler",
             "S3 notifications of the files bucket -> one event and an exact storage count per change"),
+    SFTP_AUTH("sftp-auth", "com.trueftp.functions.sftpauth.SftpAuthHandler",
+            "The SFTP server's identity provider: password or key -> the session's home folder and policy"),
     OPENAPI("openapi", "com.trueftp.functions.openapi.OpenApiHandler", "GET /openapi.json: the API's OpenAPI document");
 
     private final String id;

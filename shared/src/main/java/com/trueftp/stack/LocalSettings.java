@@ -18,6 +18,13 @@ public final class LocalSettings {
     /** Emulators accept any credentials; these only have to be well-formed. */
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local-secret";
+    /**
+     * The local SFTP server's key: its S3 writes are the FTP side's. Not a substring of {@code AWS:local} (the
+     * API's), since principals are matched by what they contain.
+     */
+    public static final String SFTP_ACCESS_KEY = "sftp-session";
+    /** The role an SFTP session gets (locally only a name: the emulators check no policy). */
+    public static final String SFTP_SESSION_ROLE_ARN = "arn:aws:iam::000000000000:role/trueftp-sftp-session";
     /** The files bucket's name on an emulator. */
     public static final String FILES_BUCKET = "trueftp-files";
     /** The account the emulators pretend to be (it appears in queue URLs and ARNs). */
@@ -44,6 +51,8 @@ public final class LocalSettings {
         }
         // The S3 front names a request's principal by its access key: the handlers' key is the API's.
         settings.put(Config.FILES_API_PRINCIPALS, "AWS:" + ACCESS_KEY);
+        settings.put(Config.SFTP_PRINCIPALS, "AWS:" + SFTP_ACCESS_KEY);
+        settings.put(Config.SFTP_SESSION_ROLE_ARN, SFTP_SESSION_ROLE_ARN);
         // Receivers on a laptop listen on 127.0.0.1 over plain http.
         settings.put(Config.WEBHOOK_ALLOW_PRIVATE_TARGETS, "true");
         for (TableSpec table : Tables.ALL) {

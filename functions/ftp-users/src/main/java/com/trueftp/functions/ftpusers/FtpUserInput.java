@@ -2,9 +2,12 @@ package com.trueftp.functions.ftpusers;
 
 import com.trueftp.core.Text;
 import com.trueftp.files.PathPolicy;
+import com.trueftp.ftpuser.SshPublicKey;
 import com.trueftp.http.ApiException;
 import com.trueftp.http.DescriptionField;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,7 +21,7 @@ final class FtpUserInput {
     static final int MAX_DESCRIPTION = 500;
     /** The fields of a user a request may send, on create and on update alike. */
     static final Set<String> FIELDS = Set.of("username", "password", "can_write", "enabled",
-            "home_directory", "description");
+            "home_directory", "ssh_public_keys", "description");
 
     private final Map<String, Object> body;
 
@@ -56,6 +59,22 @@ final class FtpUserInput {
 
     String homeDirectory() {
         return PathPolicy.folder(text("home_directory"), "home_directory");
+    }
+
+    /** The keys, checked one by one; an empty list clears them. */
+    List<SshPublicKey> sshPublicKeys() {
+        Object value = body.get("ssh_public_keys");
+        if (!(value instanceof List<?> list)) {
+            throw ApiException.badRequest("ssh_public_keys must be a list of OpenSSH public key lines");
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String line) || !Text.isWellFormed(line)) {
+                throw ApiException.badRequest("ssh_public_keys[" + i + "] must be a string");
+            }
+            lines.add(line);
+        }
+        return SshPublicKey.parseAll(lines, "ssh_public_keys");
     }
 
     /** The description, or "" to clear it (JSON null or an empty string). */

@@ -2,11 +2,13 @@ package com.trueftp.functions.ftpusers;
 
 import com.trueftp.ftpuser.FtpUser;
 import com.trueftp.ftpuser.FtpUsers;
+import com.trueftp.ftpuser.SshPublicKey;
 import com.trueftp.http.ApiRequest;
 import com.trueftp.http.ApiResponse;
 import com.trueftp.http.Pagination;
 
 import javax.inject.Inject;
+import java.util.List;
 
 /** The /ftp-users endpoints: each parses its request, calls {@link FtpUsers} and renders the answer. */
 public class FtpUsersEndpoint {
@@ -28,8 +30,9 @@ public class FtpUsersEndpoint {
         boolean enabled = !input.has("enabled") || input.bool("enabled");
         String home = input.has("home_directory") ? input.homeDirectory() : "/";
         String description = input.has("description") ? input.description() : "";
+        List<SshPublicKey> keys = input.has("ssh_public_keys") ? input.sshPublicKeys() : List.of();
         FtpUsers.NewUser user = new FtpUsers.NewUser(username, password, canWrite, enabled, home,
-                description.isEmpty() ? null : description);
+                description.isEmpty() ? null : description, keys);
         return ApiResponse.created(users.create(request.caller().accountId(), user,
                 request.caller().plan().ftpUserLimit()).toJson());
     }
@@ -52,7 +55,8 @@ public class FtpUsersEndpoint {
                 input.has("can_write") ? input.bool("can_write") : null,
                 input.has("enabled") ? input.bool("enabled") : null,
                 input.has("home_directory") ? input.homeDirectory() : null,
-                input.has("description") ? input.description() : null);
+                input.has("description") ? input.description() : null,
+                input.has("ssh_public_keys") ? input.sshPublicKeys() : null);
         return ApiResponse.ok(users.update(request.caller().accountId(), request.pathParameter("id"), update).toJson());
     }
 

@@ -1,0 +1,292 @@
+package com.trueftp.functions.sftpauth;
+
+import com.trueftp.account.AccountStatus;
+import com.trueftp.account.Plan;
+import com.trueftp.aws.Tables;
+import com.trueftp.core.Json;
+import com.trueftp.ftpuser.FtpUser;
+import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.ftpuser.PasswordHasher;
+import com.trueftp.ftpuser.SshPublicKey;
+import com.trueftp.sftp.LoginAttempts;
+import com.trueftp.sftp.SftpLogins;
+import com.trueftp.stack.LocalSettings;
+import com.trueftp.testing.AwsUnderTest;
+import com.trueftp.testing.SettableClock;
+import com.trueftp.testing.SshKeys;
+import com.trueftp.testing.TestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The identity provider the SFTP server asks, on the emulators, fed Transfer Family's requests (events-samples/
+ * sftp-auth): who gets in, with what home and policy, and that every refusal is the same empty answer.
+ */
+class SftpAuthHandlerIT {
+    private static final String PASSWORD = "correct-horse-battery-staple";
+    private static final Instant START = Instant.parse("2026-12-08T10:00:00Z");
+
+    @TempDir
+    Path keys;
+    private AwsUnderTest aws;
+    private SettableClock clock;
+    private SftpAuthHandler handler;
+    private String account;
+    private FtpUser user;
+
+    @BeforeEach
+    void setUp() {
+        aws = AwsUnderTest.emulators();
+        clock = new SettableClock(START);
+        handler = new SftpAuthHandler(new SftpLogins(aws.ftpUsers(), aws.accounts(),
+                new LoginAttempts(aws.dynamo(), aws.config()), clock, aws.config()), aws.config());
+        account = aws.accounts().create("Acme", Plan.PRO).id();
+        user = createUser("pipeline", true, "/inbox/", List.of());
+    }
+
+    private FtpUser createUser(String username, boolean canWrite, String home, List<SshPublicKey> keys) {
+        return aws.ftpUsers().create(account, new FtpUserRepository.NewUser(username, PasswordHasher.hash(PASSWORD),
+                canWrite, true, home, null, keys), 25);
+    }
+
+    @Test
+    void aPasswordLoginGetsTheHomeFolderAsRootTheRoleAndAPolicyForThatFolder() throws IOException {
+        Map<String, Object> answer = handler.handleRequest(sample("password-login.json", user), new TestContext());
+
+        String home = account + "/" + user.id() + "/inbox/";
+        assertThat(answer).containsEntry("Role", LocalSettings.SFTP_SESSION_ROLE_ARN)
+                .containsEntry("HomeDirectoryType", "LOGICAL").doesNotContainKey("PublicKeys");
+        assertThat(details(answer)).isEqualTo(List.of(
+                Map.of("Entry", "/", "Target", "/" + LocalSettings.FILES_BUCKET + "/" + account + "/" + user.id() + "/inbox")));
+        Map<String, Object> policy = Json.readObject((String) answer.get("Policy"));
+        assertThat(statements(policy)).containsOnlyKeys("ListHome", "ReadHome", "WriteHome");
+        assertThat(statements(policy).get("ListHome")).containsEntry("Action", "s3:ListBucket")
+                .containsEntry("Resource", "arn:aws:s3:::" + LocalSettings.FILES_BUCKET)
+                .containsEntry("Condition", Map.of("StringLike", Map.of("s3:prefix", List.of(home, home + "*"))));
+        assertThat(statements(policy).get("ReadHome"))
+                .containsEntry("Action", List.of("s3:GetObject", "s3:GetObjectVersion"))
+                .containsEntry("Resource", "arn:aws:s3:::" + LocalSettings.FILES_BUCKET + "/" + home + "*");
+        assertThat(statements(policy).get("WriteHome"))
+                .containsEntry("Action", List.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
+                .containsEntry("Resource", "arn:aws:s3:::" + LocalSettings.FILES_BUCKET + "/" + home + "*");
+        assertThat(((String) answer.get("Policy")).length()).isLessThan(2048);
+        assertThat(aws.ftpUsers().find(account, user.id()).orElseThrow().lastLoginAt()).isEqualTo(START);
+    }
+
+    @Test
+    void theComponentWiredHandlerLogsInToo() throws IOException {
+        SftpAuthHandler wired = new SftpAuthHandler(aws.config());
+        assertThat(wired.handleRequest(sample("password-login.json", user), new TestContext())).containsKey("Role");
+        assertThat(wired.handleRequest(sample("ftps-password-login.json", user), new TestContext())).containsKey("Role");
+    }
+
+    @Test
+    void aReadOnlyUserGetsNoWriteStatement() throws IOException {
+        FtpUser reader = createUser("reader", false, "/", List.of());
+        Map<String, Object> answer = handler.handleRequest(sample("password-login.json", reader), new TestContext());
+        assertThat(statements(Json.readObject((String) answer.get("Policy")))).containsOnlyKeys("ListHome", "ReadHome");
+        assertThat(details(answer)).isEqualTo(List.of(
+                Map.of("Entry", "/", "Target", "/" + LocalSettings.FILES_BUCKET + "/" + account + "/" + reader.id())));
+    }
+
+    @Test
+    void anAccountAtItsStorageQuotaLogsInReadOnly() throws IOException {
+        setStorageUsed(Plan.PRO.storageBytesLimit());
+        Map<String, Object> full = handler.handleRequest(sample("password-login.json", user), new TestContext());
+        assertThat(statements(Json.readObject((String) full.get("Policy")))).containsOnlyKeys("ListHome", "ReadHome");
+
+        setStorageUsed(Plan.PRO.storageBytesLimit() - 1);
+        Map<String, Object> room = handler.handleRequest(sample("password-login.json", user), new TestContext());
+        assertThat(statements(Json.readObject((String) room.get("Policy")))).containsKey("WriteHome");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ed25519,0", "ecdsa,256", "ecdsa,384", "ecdsa,521", "rsa,3072"})
+    void aKeyLoginGetsTheUsersKeysToMatchTheOfferedOneAgainst(String type, int bits) throws IOException {
+        SshPublicKey key = SshPublicKey.parse(SshKeys.generate(keys, type, bits).publicLine(), "key");
+        SshPublicKey other = SshPublicKey.parse(SshKeys.generate(keys, "ed25519", 0).publicLine(), "key");
+        FtpUser withKeys = createUser("keyed-" + type + bits, true, "/", List.of(other, key));
+
+        Map<String, Object> answer = handler.handleRequest(sample("key-login.json", withKeys), new TestContext());
+
+        assertThat(answer).containsEntry("PublicKeys", List.of(other.keyOnly(), key.keyOnly()))
+                .containsEntry("HomeDirectoryType", "LOGICAL").containsKey("Policy");
+    }
+
+    @Test
+    void aKeyLoginOfAUserWithoutKeysIsRefusedAndCountsNoFailure() throws IOException {
+        assertThat(handler.handleRequest(sample("key-login.json", user), new TestContext())).isEmpty();
+        assertThat(failures(user)).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"wrong-password.json", "unknown-login.json", "malformed-login.json",
+            "username-without-account.json", "key-over-ftps.json", "empty-event.json"})
+    void refusedRequestsGetTheEmptyAnswer(String file) throws IOException {
+        FtpUser withKey = createUser("keyed", true, "/", List.of(
+                SshPublicKey.parse(SshKeys.generate(keys, "ed25519", 0).publicLine(), "key")));
+        assertThat(handler.handleRequest(sample("refused/" + file, withKey), new TestContext())).isEmpty();
+        assertThat(aws.ftpUsers().find(account, withKey.id()).orElseThrow().lastLoginAt()).isNull();
+    }
+
+    @Test
+    void aDisabledUserIsRefusedEvenWithTheRightPasswordOrAKey() throws IOException {
+        FtpUser withKey = createUser("keyed", true, "/", List.of(
+                SshPublicKey.parse(SshKeys.generate(keys, "ecdsa", 256).publicLine(), "key")));
+        aws.ftpUsers().update(account, withKey.id(), new FtpUserRepository.Changes(null, null, false, null, null, null));
+        assertThat(handler.handleRequest(sample("password-login.json", withKey), new TestContext())).isEmpty();
+        assertThat(handler.handleRequest(sample("key-login.json", withKey), new TestContext())).isEmpty();
+    }
+
+    @Test
+    void aSuspendedAccountsUsersAreRefused() throws IOException {
+        aws.accounts().update(account, null, AccountStatus.SUSPENDED);
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isEmpty();
+        aws.accounts().update(account, null, AccountStatus.ACTIVE);
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isNotEmpty();
+    }
+
+    @Test
+    void tenFailuresIn15MinutesLockTheLoginFor15MinutesEvenForTheRightPassword() throws IOException {
+        for (int i = 0; i < 10; i++) {
+            assertThat(handler.handleRequest(sample("refused/wrong-password.json", user), new TestContext())).isEmpty();
+            clock.advance(Duration.ofSeconds(30));
+        }
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isEmpty();
+        clock.advance(Duration.ofMinutes(14));
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isEmpty();
+
+        clock.advance(Duration.ofMinutes(1)); // 15 minutes after the tenth failure
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isNotEmpty();
+        assertThat(failures(user)).isZero();
+    }
+
+    @Test
+    void failuresSpreadOverMoreThan15MinutesNeverLock() throws IOException {
+        for (int i = 0; i < 15; i++) {
+            assertThat(handler.handleRequest(sample("refused/wrong-password.json", user), new TestContext())).isEmpty();
+            clock.advance(Duration.ofMinutes(2)); // at most 8 in any 15 minutes
+        }
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isNotEmpty();
+    }
+
+    @Test
+    void aLoginResetsTheCountOfFailures() throws IOException {
+        for (int i = 0; i < 9; i++) {
+            handler.handleRequest(sample("refused/wrong-password.json", user), new TestContext());
+        }
+        assertThat(failures(user)).isEqualTo(9);
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isNotEmpty();
+        assertThat(failures(user)).isZero();
+        handler.handleRequest(sample("refused/wrong-password.json", user), new TestContext());
+        assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isNotEmpty();
+    }
+
+    @Test
+    void lastLoginAtIsWrittenAtMostOnceAMinute() throws IOException {
+        handler.handleRequest(sample("password-login.json", user), new TestContext());
+        clock.advance(Duration.ofSeconds(59));
+        handler.handleRequest(sample("password-login.json", user), new TestContext());
+        assertThat(aws.ftpUsers().find(account, user.id()).orElseThrow().lastLoginAt()).isEqualTo(START);
+        clock.advance(Duration.ofSeconds(1));
+        handler.handleRequest(sample("password-login.json", user), new TestContext());
+        assertThat(aws.ftpUsers().find(account, user.id()).orElseThrow().lastLoginAt())
+                .isEqualTo(START.plusSeconds(60));
+    }
+
+    /**
+     * Refusals cannot be told apart by their time: each kind runs the same reads, the same password check and the
+     * same counting write. Medians over interleaved rounds; the password check alone is tens of milliseconds, so a
+     * refusal that skipped it would stand out.
+     */
+    @Test
+    void everyKindOfPasswordRefusalTakesTheSameTime() throws IOException {
+        FtpUser disabled = createUser("disabled", true, "/", List.of());
+        aws.ftpUsers().update(account, disabled.id(), new FtpUserRepository.Changes(null, null, false, null, null, null));
+        Map<String, Map<String, Object>> kinds = new HashMap<>();
+        kinds.put("wrong password", sample("refused/wrong-password.json", user));
+        kinds.put("unknown login", sample("refused/unknown-login.json", user));
+        kinds.put("malformed login", sample("refused/malformed-login.json", user));
+        kinds.put("disabled user", sample("password-login.json", disabled));
+        Map<String, List<Long>> nanos = new HashMap<>();
+        for (int round = 0; round < 9; round++) {
+            clock.advance(Duration.ofMinutes(16)); // never locked: each round is a new window
+            for (Map.Entry<String, Map<String, Object>> kind : kinds.entrySet()) {
+                long start = System.nanoTime();
+                assertThat(handler.handleRequest(kind.getValue(), new TestContext())).isEmpty();
+                nanos.computeIfAbsent(kind.getKey(), k -> new ArrayList<>()).add(System.nanoTime() - start);
+            }
+        }
+        long start = System.nanoTime();
+        PasswordHasher.verify("x", user.passwordHash());
+        long oneCheck = System.nanoTime() - start;
+        Map<String, Double> medians = new HashMap<>();
+        nanos.forEach((kind, times) -> medians.put(kind, median(times) / 1e6));
+        double spread = medians.values().stream().mapToDouble(d -> d).max().orElseThrow()
+                - medians.values().stream().mapToDouble(d -> d).min().orElseThrow();
+        assertThat(spread).as("medians in ms %s, one password check %.1f ms", medians, oneCheck / 1e6)
+                .isLessThan(Math.max(8, oneCheck / 1e6 / 3));
+    }
+
+    private static double median(List<Long> values) {
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private void setStorageUsed(long bytes) {
+        aws.dynamo().updateItem(u -> u.tableName(aws.config().require(Tables.ACCOUNTS.nameVariable()))
+                .key(Map.of("id", AttributeValue.fromS(account)))
+                .updateExpression("SET storage_bytes_used = :b")
+                .expressionAttributeValues(Map.of(":b", AttributeValue.fromN(Long.toString(bytes)))));
+    }
+
+    private long failures(FtpUser whose) {
+        Map<String, AttributeValue> item = aws.dynamo().getItem(g -> g.tableName(aws.config().require(
+                Tables.FTP_USERS.nameVariable())).consistentRead(true)
+                .key(FtpUserRepository.usernameKey(account, whose.username()))).item();
+        return item.containsKey("failed_logins") ? Long.parseLong(item.get("failed_logins").n()) : 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> statements(Map<String, Object> policy) {
+        Map<String, Map<String, Object>> bySid = new HashMap<>();
+        for (Object statement : (List<Object>) policy.get("Statement")) {
+            Map<String, Object> s = (Map<String, Object>) statement;
+            assertThat(s).containsEntry("Effect", "Allow");
+            bySid.put((String) s.get("Sid"), s);
+        }
+        return bySid;
+    }
+
+    /** A Transfer Family request of events-samples/sftp-auth, for this user and the password all users here have. */
+    private static Map<String, Object> sample(String file, FtpUser user) throws IOException {
+        try (InputStream in = SftpAuthHandlerIT.class.getResourceAsStream("/events/sftp-auth/" + file)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("{login}", user.login().toString()).replace("{password}", PASSWORD);
+            return Json.readObject(text);
+        }
+    }
+
+    /** The home mapping, a JSON list inside a string as Transfer Family wants it. */
+    private static Object details(Map<String, Object> answer) throws IOException {
+        return Json.readObject("{\"details\": " + answer.get("HomeDirectoryDetails") + "}").get("details");
+    }
+}
