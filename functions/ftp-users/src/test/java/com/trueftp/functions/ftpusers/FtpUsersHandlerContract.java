@@ -10,8 +10,10 @@ import com.trueftp.ftpuser.FtpUser;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.testing.AwsUnderTest;
 import com.trueftp.testing.SampleEvents;
+import com.trueftp.testing.SshKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /** The ftp-users function fed sample events, against a real DynamoDB API; subclasses choose which one. */
 abstract class FtpUsersHandlerContract {
     private static final String REFERENCE_BODY = "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"can_write\":true}";
+    @TempDir
+    Path keys;
 
     private AwsUnderTest aws;
     private FtpUsersHandler handler;
@@ -104,6 +109,48 @@ abstract class FtpUsersHandlerContract {
     }
 
     @Test
+    void aUserHasALoginUniqueAcrossAccountsAndKeysThatAreShownBack() throws Exception {
+        String ed25519 = SshKeys.generate(keys, "ed25519", 0).publicLine();
+        String ecdsa = SshKeys.generate(keys, "ecdsa", 384).publicLine();
+        Map<String, Object> user = json(create(account, "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\","
+                + "\"ssh_public_keys\":[\"" + ed25519 + "\"]}"));
+        assertThat(user).containsEntry("login", "pipeline." + account)
+                .containsEntry("ssh_public_keys", List.of(ed25519));
+        String other = accounts.create("Other", Plan.PRO).id();
+        assertThat(json(create(other, REFERENCE_BODY))).containsEntry("login", "pipeline." + other)
+                .containsEntry("ssh_public_keys", List.of());
+
+        String id = (String) user.get("id");
+        APIGatewayProxyRequestEvent replace = withJson(sample("update-ftp-user.json", account),
+                "{\"ssh_public_keys\":[\"" + ecdsa + "\",\"" + ed25519 + "\"]}");
+        replace.setPathParameters(Map.of("id", id));
+        assertThat(json(handler.handleRequest(replace, null))).containsEntry("ssh_public_keys", List.of(ecdsa, ed25519));
+        APIGatewayProxyRequestEvent clear = withJson(sample("update-ftp-user.json", account), "{\"ssh_public_keys\":[]}");
+        clear.setPathParameters(Map.of("id", id));
+        assertThat(json(handler.handleRequest(clear, null))).containsEntry("ssh_public_keys", List.of());
+        assertThat(json(onUser("get-ftp-user.json", account, id))).containsEntry("ssh_public_keys", List.of());
+    }
+
+    @Test
+    void aKeyThatIsNotAcceptedIs400NamingItAndCreatesNothing() throws Exception {
+        String good = SshKeys.generate(keys, "ed25519", 0).publicLine();
+        String weak = SshKeys.generate(keys, "rsa", 2048).publicLine();
+        APIGatewayProxyResponseEvent refused = create(account, "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\","
+                + "\"ssh_public_keys\":[\"" + good + "\",\"" + weak + "\"]}");
+        assertThat(refused.getStatusCode()).isEqualTo(400);
+        assertThat(json(refused)).isEqualTo(Map.of("error",
+                "ssh_public_keys[1] is an RSA key of 2048 bits: at least 3072 are needed"));
+        for (String body : List.of("{\"ssh_public_keys\":\"" + good + "\"}", "{\"ssh_public_keys\":[42]}",
+                "{\"ssh_public_keys\":[\"ssh-dss AAAA\"]}")) {
+            APIGatewayProxyResponseEvent bad = create(account, body.replace("{", "{\"username\":\"pipeline\","
+                    + "\"password\":\"a-strong-secret\","));
+            assertThat(bad.getStatusCode()).as(body).isEqualTo(400);
+            assertThat((String) json(bad).get("error")).as(body).startsWith("ssh_public_keys");
+        }
+        assertThat(usersCounted(account)).isZero();
+    }
+
+    @Test
     void passwordIsStoredAsAnArgon2idHashThatVerifies() throws Exception {
         String id = (String) json(create(account, REFERENCE_BODY)).get("id");
         String hash = aws.ftpUsers().find(account, id)
@@ -151,7 +198,7 @@ abstract class FtpUsersHandlerContract {
             "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"enabled\":1}|enabled must be true or false",
             "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"home_directory\":\"data\"}|home_directory must start with /",
             "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"home_directory\":\"/a/../b\"}|home_directory must not contain . or .. segments",
-            "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"admin\":true}|unknown field: admin (allowed: can_write, description, enabled, home_directory, password, username)",
+            "{\"username\":\"pipeline\",\"password\":\"a-strong-secret\",\"admin\":true}|unknown field: admin (allowed: can_write, description, enabled, home_directory, password, ssh_public_keys, username)",
             "[1,2]|request body is not a valid JSON object",
             "{\"username\":\"pipeline\",|request body is not a valid JSON object"})
     void badCreateRequestsAre400AndCreateNothing(String body, String error) throws Exception {
