@@ -6,6 +6,8 @@ import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.events.EventLog;
+import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.sftp.LoginAttempts;
 import com.trueftp.stack.LambdaFunction;
 import com.trueftp.stack.StackOutputs;
 import com.trueftp.webhooks.WebhookRepository;
@@ -13,6 +15,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -28,6 +31,7 @@ import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -43,6 +47,7 @@ final class Functions {
     private final Database database;
     private final FileStorage files;
     private final MessageQueues queues;
+    private final Role sftpSessionRole;
     private final Path repoRoot;
     private final long eventRetentionDays;
     private final Map<LambdaFunction, Function> functions = new EnumMap<>(LambdaFunction.class);
@@ -58,12 +63,13 @@ final class Functions {
      * Builds into the stack's own scope: see {@link TrueFtpStack}. The jars are read from
      * {@code <repoRoot>/functions/<id>/target/lambda.jar}.
      */
-    Functions(Stack stack, Database database, FileStorage files, MessageQueues queues, Path repoRoot,
-              long eventRetentionDays) {
+    Functions(Stack stack, Database database, FileStorage files, MessageQueues queues, Role sftpSessionRole,
+              Path repoRoot, long eventRetentionDays) {
         this.stack = stack;
         this.database = database;
         this.files = files;
         this.queues = queues;
+        this.sftpSessionRole = sftpSessionRole;
         this.repoRoot = repoRoot;
         this.eventRetentionDays = eventRetentionDays;
         for (LambdaFunction f : LambdaFunction.values()) {
@@ -87,6 +93,7 @@ final class Functions {
             case WEBHOOK_FANOUT -> createWebhookFanOutFunction();
             case WEBHOOK_DISPATCHER -> createWebhookDispatcherFunction();
             case FILE_ACTIVITY -> createFileActivityFunction();
+            case SFTP_AUTH -> createSftpAuthFunction();
             case OPENAPI -> createOpenApiFunction();
         };
     }
@@ -245,12 +252,30 @@ final class Functions {
         // The API's own writes and upload URLs are signed by these functions' roles: S3 names them in its notifications.
         fn.addEnvironment(Config.FILES_API_PRINCIPALS, String.join(",", roleId(LambdaFunction.FILES),
                 roleId(LambdaFunction.FTP_USERS)));
+        // SFTP sessions act with their own role: S3 names it in the notifications of what they change.
+        fn.addEnvironment(Config.SFTP_PRINCIPALS, ((CfnRole) sftpSessionRole.getNode().getDefaultChild()).getAttrRoleId());
         fn.addEventSource(SqsEventSource.Builder.create(queues.fileChanges())
                 .batchSize(100)
                 .maxBatchingWindow(Duration.seconds(1))
                 .reportBatchItemFailures(true)
                 .maxConcurrency(FILE_ACTIVITY_MAX_CONCURRENCY)
                 .build());
+        return fn;
+    }
+
+    /**
+     * The SFTP server's identity provider: it reads a login's username item, user and account, and writes only the
+     * login's failure counters and the user's {@code last_login_at}. It answers the session role and a policy for
+     * the user's home folder (the bucket's name, never a grant: the server's session acts, not this function).
+     */
+    private Function createSftpAuthFunction() {
+        Function fn = function(LambdaFunction.SFTP_AUTH, Duration.seconds(10), Tables.FTP_USERS, Tables.ACCOUNTS);
+        getItemOnly(fn, Tables.FTP_USERS, Tables.ACCOUNTS);
+        List<String> written = new ArrayList<>(List.of("account_id", "sk", FtpUserRepository.LAST_LOGIN_AT));
+        written.addAll(LoginAttempts.ATTRIBUTES);
+        updateOnly(fn, Tables.FTP_USERS, written.toArray(String[]::new));
+        fn.addEnvironment(Config.FILES_BUCKET, files.bucket().getBucketName());
+        fn.addEnvironment(Config.SFTP_SESSION_ROLE_ARN, sftpSessionRole.getRoleArn());
         return fn;
     }
 

@@ -3,9 +3,11 @@ package com.trueftp.infra;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.http.Routes;
+import com.trueftp.stack.LambdaFunction;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.iam.Role;
 import software.constructs.Construct;
 
 import java.math.BigDecimal;
@@ -34,6 +36,10 @@ public class TrueFtpStack extends Stack {
     public static final String CONTEXT_EVENT_RETENTION_DAYS = "eventRetentionDays";
     public static final String CONTEXT_KEPT_VERSIONS_DAYS = "keptVersionsDays";
     public static final long DEFAULT_KEPT_VERSIONS_DAYS = 30;
+    /** "true" adds the Transfer Family server (billed hourly while it exists); off by default. */
+    public static final String CONTEXT_SFTP = "sftp";
+    /** With {@link #CONTEXT_SFTP}: an ACM certificate's ARN adds FTPS (and the VPC endpoint it needs). */
+    public static final String CONTEXT_FTPS_CERTIFICATE_ARN = "ftpsCertificateArn";
 
     public TrueFtpStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
@@ -46,9 +52,14 @@ public class TrueFtpStack extends Stack {
         FileStorage files = new FileStorage(this, keptVersionsDays());
         MessageQueues queues = new MessageQueues(this);
         files.notifyChangesTo(queues.fileChanges());
-        Functions functions = new Functions(this, database, files, queues, repoRoot, eventRetentionDays);
+        Role sftpSessionRole = SftpServer.sessionRole(this, files);
+        Functions functions = new Functions(this, database, files, queues, sftpSessionRole, repoRoot,
+                eventRetentionDays);
         new StackAlarms(this, queues, functions);
         new Api(this, functions, authCacheTtl, domain);
+        if (sftp()) {
+            SftpServer.create(this, functions.get(LambdaFunction.SFTP_AUTH), context(CONTEXT_FTPS_CERTIFICATE_ARN));
+        }
     }
 
     // ---- context ----
@@ -102,6 +113,20 @@ public class TrueFtpStack extends Stack {
             }
         }
         return days;
+    }
+
+    /** Whether to deploy the Transfer Family server. */
+    private boolean sftp() {
+        String value = context(CONTEXT_SFTP);
+        if (value != null && !value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("context " + CONTEXT_SFTP + " must be true or false, got: " + value);
+        }
+        boolean sftp = "true".equals(value);
+        if (!sftp && context(CONTEXT_FTPS_CERTIFICATE_ARN) != null) {
+            throw new IllegalArgumentException("context " + CONTEXT_FTPS_CERTIFICATE_ARN + " needs " + CONTEXT_SFTP
+                    + "=true: FTPS is served by the same server");
+        }
+        return sftp;
     }
 
     /** The custom domain, or null when the API is served at its execute-api URL only. */

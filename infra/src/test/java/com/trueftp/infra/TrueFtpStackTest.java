@@ -299,6 +299,7 @@ class TrueFtpStackTest {
             "FTP_USERS | events   | account_id, seq, events_from",
             "FILE_ACTIVITY | events | account_id, seq, events_from",
             "FILE_ACTIVITY | accounts | id, storage_bytes_used, event_seq, turn_ticket, turn_done",
+            "SFTP_AUTH | ftp-users | account_id, sk, last_login_at, failed_logins, failures_since, locked_until",
             "WEBHOOK_DISPATCHER | webhooks | account_id, sk, consecutive_failures, failing_since, paused_until, "
                     + "trusted_until, probe_until, active, disabled_reason, updated_at"})
     void aFunctionUpdatesOnlyTheAttributesItOwns(LambdaFunction f, String table, String attributes) {
@@ -446,6 +447,24 @@ class TrueFtpStackTest {
         String principals = Json.write(environment(LambdaFunction.FILE_ACTIVITY).get(Config.FILES_API_PRINCIPALS));
         assertThat(principals).contains("RoleId").contains(roleId(LambdaFunction.FILES))
                 .contains(roleId(LambdaFunction.FTP_USERS));
+    }
+
+    @Test
+    void sftpAuthFunctionReadsUsersAndAccountsAndWritesOnlyLoginsAndNoServerExistsByDefault() {
+        assertThat(permissions(LambdaFunction.SFTP_AUTH)).isEqualTo(Map.of(
+                tableId(Tables.FTP_USERS), Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
+                tableId(Tables.ACCOUNTS), Set.of("dynamodb:GetItem")));
+        String sessionRole = template.getResourceId("AWS::IAM::Role", Map.of("Properties", Map.of("Description",
+                "SFTP sessions; each narrowed to its user's home folder by a session policy")));
+        assertThat(environment(LambdaFunction.SFTP_AUTH).get(Config.SFTP_SESSION_ROLE_ARN))
+                .isEqualTo(Map.of("Fn::GetAtt", List.of(sessionRole, "Arn")));
+        assertThat(referencedId(environment(LambdaFunction.SFTP_AUTH).get(Config.FILES_BUCKET))).isEqualTo(bucketId());
+        // What SFTP sessions change is told apart by their role's id in S3's notifications.
+        assertThat(environment(LambdaFunction.FILE_ACTIVITY).get(Config.SFTP_PRINCIPALS))
+                .isEqualTo(Map.of("Fn::GetAtt", List.of(sessionRole, "RoleId")));
+        // The server costs money by the hour: only with -c sftp=true.
+        template.resourceCountIs("AWS::Transfer::Server", 0);
+        assertThat(template.findOutputs(StackOutputs.SFTP_HOST)).isEmpty();
     }
 
     /** The DynamoDB actions of the function's role, by table. */

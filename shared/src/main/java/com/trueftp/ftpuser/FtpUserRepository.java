@@ -49,6 +49,8 @@ public class FtpUserRepository {
     private static final String USERNAME = "username#";
     private static final Pattern ID = Pattern.compile("ftp_[0-9A-Za-z]{20}");
     private static final String SSH_PUBLIC_KEYS = "ssh_public_keys";
+    /** The only attribute of a user a login writes. */
+    public static final String LAST_LOGIN_AT = "last_login_at";
     /** How precisely {@code last_login_at} follows logins. */
     public static final Duration LOGIN_GRANULARITY = Duration.ofMinutes(1);
 

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +19,10 @@ import java.util.Map;
  * stored is a key a server can use, not just text that looks like one.
  *
  * @param type    the algorithm name, e.g. {@code ssh-ed25519}
- * @param blob    the key in SSH wire form (what the base64 encodes)
+ * @param base64  the key in SSH wire form, base64 as OpenSSH writes it (re-encoded: one key, one text)
  * @param comment what follows the key on its line, "" when nothing does
  */
-public record SshPublicKey(String type, byte[] blob, String comment) {
+public record SshPublicKey(String type, String base64, String comment) {
     public static final int MIN_RSA_BITS = 3072;
     public static final int MAX_PER_USER = 10;
     /** Longer than a 16,384-bit RSA key's line: anything longer is not a key. */
@@ -94,7 +93,7 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw invalid(what, "is cut short or malformed: its base64 does not hold a " + type + " key");
         }
-        return new SshPublicKey(type, blob, comment);
+        return new SshPublicKey(type, Base64.getEncoder().encodeToString(blob), comment);
     }
 
     private static void checkBlob(String type, ByteBuffer in, String what) {
@@ -159,13 +158,13 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
 
     /** {@code type base64}: the key without its comment. */
     public String keyOnly() {
-        return type + " " + Base64.getEncoder().encodeToString(blob);
+        return type + " " + base64;
     }
 
     /** OpenSSH's fingerprint, {@code SHA256:…}: how a person tells keys apart. */
     public String fingerprint() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(base64));
             return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
@@ -174,17 +173,7 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
 
     /** The same key, whatever the comments say. */
     public boolean sameKey(SshPublicKey other) {
-        return type.equals(other.type) && Arrays.equals(blob, other.blob);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof SshPublicKey key && sameKey(key) && comment.equals(key.comment);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * type.hashCode() + Arrays.hashCode(blob);
+        return type.equals(other.type) && base64.equals(other.base64);
     }
 
     @Override

@@ -12,6 +12,7 @@ import javax.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +32,8 @@ public class LoginAttempts {
     private static final String FAILURES = "failed_logins";
     private static final String SINCE = "failures_since";
     private static final String LOCKED_UNTIL = "locked_until";
+    /** The only attributes of a username item a login writes. */
+    public static final List<String> ATTRIBUTES = List.of(FAILURES, SINCE, LOCKED_UNTIL);
 
     private final DynamoDbClient dynamo;
     private final String table;

@@ -12,6 +12,9 @@ import java.util.Locale;
 public final class StackOutputs {
     public static final String API_URL = "ApiUrl";
     public static final String FILES_BUCKET = "FilesBucketName";
+    /** With {@code -c sftp=true}: the SFTP server's host name (and, with FTPS, its addresses). */
+    public static final String SFTP_HOST = "SftpHost";
+    public static final String SFTP_ADDRESSES = "SftpAddresses";
 
     private StackOutputs() {
     }

@@ -30,6 +30,10 @@ public final class LocalMain {
     @Option(names = "--port", paramLabel = "N", description = "gateway port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     private String port = "3000";
 
+    @Option(names = "--sftp-port", paramLabel = "N",
+            description = "SFTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    private String sftpPort = "2222";
+
     @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: ${DEFAULT-VALUE})")
     private Path data = Path.of(".trueftp/local");
 
@@ -60,13 +64,16 @@ public final class LocalMain {
     }
 
     private void run() throws Exception {
-        int port = port(this.port);
+        int port = port(this.port, "--port");
+        int sftpPort = port(this.sftpPort, "--sftp-port");
         LocalRuntime runtime;
         try {
-            runtime = LocalRuntime.start(port, data, Config.fromEnvironment().authCacheTtl(),
+            runtime = LocalRuntime.start(port, sftpPort, data, Config.fromEnvironment().authCacheTtl(),
                     quiet ? LogLevel.WARN : LogLevel.INFO);
         } catch (BindException e) {
-            fail("port " + port + " is in use: pick another with --port");
+            boolean sftp = e.getMessage() != null && e.getMessage().startsWith(LocalRuntime.SFTP_PORT_IN_USE);
+            fail(sftp ? "SFTP port " + sftpPort + " is in use: pick another with --sftp-port"
+                    : "port " + port + " is in use: pick another with --port");
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -79,11 +86,12 @@ public final class LocalMain {
                 + ", S3 emulator at " + runtime.aws().s3Endpoint() + " (bucket " + LocalSettings.FILES_BUCKET + ")"
                 + ", SQS emulator at " + runtime.aws().sqsEndpoint());
         System.out.println("TrueFTP API listening on " + runtime.baseUrl());
+        System.out.println("TrueFTP SFTP listening on " + runtime.sftpUrl());
         System.out.flush();
         stopped.await();
     }
 
-    private static int port(String value) {
+    private static int port(String value, String option) {
         try {
             int port = Integer.parseInt(value);
             if (port >= 0 && port <= 65535) {
@@ -92,7 +100,7 @@ public final class LocalMain {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        fail("--port must be a number from 0 to 65535, got " + value);
+        fail(option + " must be a number from 0 to 65535, got " + value);
         return -1;
     }
 
