@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 public final class Bench implements Callable<Integer> {
     /** The sections of the report, in the order a full run measures them. */
     enum Section {
-        COLD_START, WARM, RATE_LIMITER, FTP_USERS, EVENTS, FILES, ACCOUNT_WRITES, WEBHOOKS, FILE_ACTIVITY, SOAK;
+        COLD_START, WARM, RATE_LIMITER, FTP_USERS, EVENTS, FILES, ACCOUNT_WRITES, WEBHOOKS, FILE_ACTIVITY, SFTP, SOAK;
 
         static Section parse(String name) {
             return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -53,7 +53,7 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
             description = "Only these sections (default: all but the soak): cold-start, warm, rate-limiter, ftp-users, "
-                    + "events, files, account-writes, webhooks, file-activity, soak.")
+                    + "events, files, account-writes, webhooks, file-activity, sftp, soak.")
     private Set<Section> only;
 
     @Option(names = "--events", paramLabel = "N", description = "Events in the account of (e), at least "
@@ -116,6 +116,7 @@ public final class Bench implements Callable<Integer> {
             case ACCOUNT_WRITES -> new AccountWritesBench().run();
             case WEBHOOKS -> new WebhooksBench().run();
             case FILE_ACTIVITY -> new FileActivityBench().run();
+            case SFTP -> new SftpBench().run();
             case SOAK -> new SoakBench(Duration.ofSeconds(soak == null ? 600 : soak)).run();
         };
     }

@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** ./trueftp local as a process: it announces its URL, keeps data across restarts, and SIGTERM stops all of it. */
 class LocalMainProcessIT {
     private static final Pattern LISTENING = Pattern.compile("TrueFTP API listening on (http://127\\.0\\.0\\.1:\\d+/api/ext/v1)");
+    private static final Pattern SFTP_LISTENING = Pattern.compile("TrueFTP SFTP listening on sftp://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path data;
@@ -49,13 +50,20 @@ class LocalMainProcessIT {
     }
 
     private Started start() throws Exception {
-        Process process = new ProcessBuilder(command("--port", "0", "--data", data.toString(), "--quiet"))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command("--port", "0", "--sftp-port", "0", "--data", data.toString(),
+                "--quiet")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String url = null;
         for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.matches()) {
-                return new Started(process, m.group(1));
+            Matcher api = LISTENING.matcher(line);
+            if (api.matches()) {
+                url = api.group(1);
+            }
+            Matcher sftp = SFTP_LISTENING.matcher(line);
+            if (sftp.matches()) { // printed last: both are ready
+                assertThat(url).as("the API's line comes first").isNotNull();
+                assertThat(Integer.parseInt(sftp.group(1))).isPositive();
+                return new Started(process, url);
             }
         }
         throw new AssertionError("the local runtime exited without listening: " + process.waitFor());
@@ -123,6 +131,7 @@ class LocalMainProcessIT {
         assertThat(help.stderr()).isEmpty();
         assertThat(help.stdout()).startsWith("Usage: ./trueftp local [-h] [--quiet] [--data DIR] [--port N]")
                 .contains("gateway port (default: 3000; 0 picks a free one)", "data directory (default: .trueftp/local)",
+                        "SFTP port (default: 2222; 0 picks a free one)",
                         "log warnings and errors only", "AUTH_CACHE_TTL_SECONDS");
         assertThat(Files.exists(data.resolve(LocalStackFile.NAME))).isFalse();
     }
@@ -132,6 +141,7 @@ class LocalMainProcessIT {
         Map<List<String>, String> reasons = Map.of(
                 List.of("--port", "65536"), "--port must be a number from 0 to 65535, got 65536",
                 List.of("--port", "http"), "--port must be a number from 0 to 65535, got http",
+                List.of("--sftp-port", "-1"), "--sftp-port must be a number from 0 to 65535, got -1",
                 List.of("--verbose"), "unknown option --verbose (see ./trueftp local --help)",
                 List.of("--port"), "--port needs a value (see ./trueftp local --help)",
                 List.of("--quiet", "--quiet"), "--quiet given twice (see ./trueftp local --help)");
@@ -146,12 +156,20 @@ class LocalMainProcessIT {
     @Test
     void aPortInUseIsNamedWithWhatToDo() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Finished finished = runToExit("--port", String.valueOf(taken.getLocalPort()), "--data", data.toString());
+            Finished finished = runToExit("--port", String.valueOf(taken.getLocalPort()), "--sftp-port", "0",
+                    "--data", data.toString());
 
             assertThat(finished.exitCode()).isEqualTo(2);
             assertThat(finished.stderr()).contains("error: port " + taken.getLocalPort()
                     + " is in use: pick another with --port");
             assertThat(finished.stdout()).doesNotContain("listening");
+
+            Finished sftp = runToExit("--port", "0", "--sftp-port", String.valueOf(taken.getLocalPort()),
+                    "--data", data.toString());
+            assertThat(sftp.exitCode()).isEqualTo(2);
+            assertThat(sftp.stderr()).contains("error: SFTP port " + taken.getLocalPort()
+                    + " is in use: pick another with --sftp-port");
+            assertThat(sftp.stdout()).doesNotContain("listening");
         }
     }
 
