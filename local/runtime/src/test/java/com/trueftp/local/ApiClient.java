@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,6 +167,35 @@ final class ApiClient {
         int code = AdminCli.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new AdminResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The account's file events (those with a path), oldest first, each as "type path size source". */
+    @SuppressWarnings("unchecked")
+    List<String> fileEvents(String token) {
+        try {
+            List<Map<String, Object>> data = (List<Map<String, Object>>) json(get("/events?limit=100", token)).get("data");
+            List<String> events = new ArrayList<>();
+            for (Map<String, Object> e : data) {
+                if (e.get("path") != null) {
+                    events.add(e.get("type") + " " + e.get("path") + " " + e.get("size") + " " + e.get("source"));
+                }
+            }
+            Collections.reverse(events);
+            return events;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The account's {@code storage_bytes.used}, as {@code GET /account} shows it. */
+    @SuppressWarnings("unchecked")
+    long storageUsed(String token) {
+        try {
+            Map<String, Object> quotas = (Map<String, Object>) json(get("/account", token)).get("quotas");
+            return ((Number) ((Map<String, Object>) quotas.get("storage_bytes")).get("used")).longValue();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Creates an account and a key through the admin CLI; returns the token. */

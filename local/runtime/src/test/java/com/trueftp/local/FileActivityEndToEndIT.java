@@ -83,41 +83,12 @@ class FileActivityEndToEndIT {
         return (String) ApiClient.json(client.get("/account", token)).get("id");
     }
 
-    /** The account's file events, oldest first: type, path, size, source. */
-    @SuppressWarnings("unchecked")
-    private List<String> fileEvents() {
-        try {
-            List<Map<String, Object>> data = (List<Map<String, Object>>) ApiClient.json(
-                    client.get("/events?limit=100", token)).get("data");
-            List<String> events = new ArrayList<>();
-            for (Map<String, Object> e : data) {
-                if (e.get("path") != null) {
-                    events.add(e.get("type") + " " + e.get("path") + " " + e.get("size") + " " + e.get("source"));
-                }
-            }
-            Collections.reverse(events);
-            return events;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private long used() {
-        try {
-            Map<String, Object> quotas = (Map<String, Object>) ApiClient.json(client.get("/account", token)).get("quotas");
-            return ((Number) ((Map<String, Object>) quotas.get("storage_bytes")).get("used")).longValue();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private long total(String type) throws Exception {
         return ((Number) ApiClient.json(client.get("/events?type=" + type + "&limit=1", token)).get("total")).longValue();
     }
 
     private List<String> eventsOnceThereAre(int count) {
-        return until(WITHIN, this::fileEvents, events -> events.size() >= count);
+        return until(WITHIN, () -> client.fileEvents(token), events -> events.size() >= count);
     }
 
     @Test
@@ -129,7 +100,7 @@ class FileActivityEndToEndIT {
         assertThat(put.statusCode()).isEqualTo(200);
 
         assertThat(eventsOnceThereAre(1)).containsExactly("file.uploaded /drop/big.csv 11 upload_url");
-        assertThat(used()).isEqualTo(11);
+        assertThat(client.storageUsed(token)).isEqualTo(11);
     }
 
     @Test
@@ -148,7 +119,7 @@ class FileActivityEndToEndIT {
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
 
         assertThat(eventsOnceThereAre(1)).containsExactly("file.uploaded /huge.bin 4096 upload_url");
-        assertThat(used()).isEqualTo(4096);
+        assertThat(client.storageUsed(token)).isEqualTo(4096);
     }
 
     @Test
@@ -156,13 +127,13 @@ class FileActivityEndToEndIT {
         String key = accountId() + "/" + user + "/from-outside/report.csv";
         operator.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromString("12345"));
         assertThat(eventsOnceThereAre(1)).containsExactly("file.uploaded /from-outside/report.csv 5 external");
-        assertThat(within(WITHIN, this::used, 5L)).isEqualTo(5);
+        assertThat(within(WITHIN, () -> client.storageUsed(token), 5L)).isEqualTo(5);
 
         operator.deleteObject(d -> d.bucket(bucket).key(key));
 
         assertThat(eventsOnceThereAre(2)).containsExactly("file.uploaded /from-outside/report.csv 5 external",
                 "file.deleted /from-outside/report.csv 5 external");
-        assertThat(within(WITHIN, this::used, 0L)).isZero();
+        assertThat(within(WITHIN, () -> client.storageUsed(token), 0L)).isZero();
         // A multipart upload straight to S3 is one more.
         String big = accountId() + "/" + user + "/from-outside/parts.bin";
         String id = operator.createMultipartUpload(c -> c.bucket(bucket).key(big)).uploadId();
@@ -179,14 +150,14 @@ class FileActivityEndToEndIT {
                 ApiClient.multipartFile("a.txt", "abc".getBytes(StandardCharsets.UTF_8))).statusCode()).isEqualTo(201);
         assertThat(client.send("POST", files + "/mkdir?path=/out/", token, null).statusCode()).isEqualTo(201);
         assertThat(client.send("DELETE", files + "?path=/in/a.txt", token, null).statusCode()).isEqualTo(204);
-        List<String> atOnce = fileEvents();
+        List<String> atOnce = client.fileEvents(token);
 
         Thread.sleep(WITHIN.toMillis()); // S3's notifications of the same three changes are recorded meanwhile
 
         assertThat(atOnce).containsExactly("file.uploaded /in/a.txt 3 api", "folder.created /out/ 0 api",
                 "file.deleted /in/a.txt 3 api");
-        assertThat(fileEvents()).isEqualTo(atOnce);
-        assertThat(used()).isZero();
+        assertThat(client.fileEvents(token)).isEqualTo(atOnce);
+        assertThat(client.storageUsed(token)).isZero();
     }
 
     @Test
@@ -194,15 +165,15 @@ class FileActivityEndToEndIT {
         String prefix = accountId() + "/" + user + "/batch/";
         IntStream.range(0, 1000).parallel().forEach(i -> operator.putObject(p -> p.bucket(bucket)
                 .key(prefix + "f" + i + ".csv"), RequestBody.fromString("12")));
-        assertThat(within(Duration.ofSeconds(30), this::used, 2000L)).isEqualTo(2000);
+        assertThat(within(Duration.ofSeconds(30), () -> client.storageUsed(token), 2000L)).isEqualTo(2000);
 
         assertThat(client.send("DELETE", files + "?path=/batch/", token, null).statusCode()).isEqualTo(204);
         Thread.sleep(WITHIN.toMillis()); // the thousand removals S3 tells of are recorded meanwhile
 
         assertThat(total("folder.deleted")).isEqualTo(1);
         assertThat(total("file.deleted")).isZero();
-        assertThat(fileEvents()).last().isEqualTo("folder.deleted /batch/ 2000 api");
+        assertThat(client.fileEvents(token)).last().isEqualTo("folder.deleted /batch/ 2000 api");
         assertThat(total("file.uploaded")).isEqualTo(1000);
-        assertThat(used()).isZero();
+        assertThat(client.storageUsed(token)).isZero();
     }
 }

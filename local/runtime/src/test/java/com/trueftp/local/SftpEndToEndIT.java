@@ -131,35 +131,6 @@ class SftpEndToEndIT {
         return entries;
     }
 
-    /** The account's file events, oldest first: type, path, size, source. */
-    @SuppressWarnings("unchecked")
-    private List<String> fileEvents() {
-        try {
-            List<Map<String, Object>> events = (List<Map<String, Object>>) ApiClient.json(
-                    client.get("/events?limit=100", token)).get("data");
-            List<String> lines = new ArrayList<>();
-            for (Map<String, Object> e : events) {
-                if (e.get("path") != null) {
-                    lines.add(e.get("type") + " " + e.get("path") + " " + e.get("size") + " " + e.get("source"));
-                }
-            }
-            Collections.reverse(lines);
-            return lines;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private long storageUsed() {
-        try {
-            Map<String, Object> quotas = (Map<String, Object>) ApiClient.json(client.get("/account", token)).get("quotas");
-            return ((Number) ((Map<String, Object>) quotas.get("storage_bytes")).get("used")).longValue();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @SuppressWarnings("unchecked")
     private List<String> apiListing(String userId, String folder) throws Exception {
         List<Map<String, Object>> entries = (List<Map<String, Object>>) ApiClient.json(
@@ -203,14 +174,14 @@ class SftpEndToEndIT {
         }
         int size = "id,amount\n1,20\n".length();
         // S3 has no rename: a rename is the new name uploaded and the old one deleted.
-        assertThat(until(WITHIN, this::fileEvents, events -> events.size() >= 6)).containsExactly(
+        assertThat(until(WITHIN, () -> client.fileEvents(token), events -> events.size() >= 6)).containsExactly(
                 "folder.created /in/ 0 sftp",
                 "file.uploaded /in/report.csv " + size + " sftp",
                 "file.uploaded /in/renamed.csv " + size + " sftp",
                 "file.deleted /in/report.csv " + size + " sftp",
                 "file.deleted /in/renamed.csv " + size + " sftp",
                 "folder.deleted /in/ 0 sftp");
-        assertThat(storageUsed()).isZero();
+        assertThat(client.storageUsed(token)).isZero();
         assertThat(ApiClient.json(client.get("/ftp-users/" + userId, token)).get("last_login_at")).isNotNull();
     }
 
@@ -222,7 +193,7 @@ class SftpEndToEndIT {
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
             put(sftp, "/big.bin", bytes);
         }
-        assertThat(until(WITHIN, this::storageUsed, used -> used == bytes.length)).isEqualTo(bytes.length);
+        assertThat(until(WITHIN, () -> client.storageUsed(token), used -> used == bytes.length)).isEqualTo(bytes.length);
     }
 
     @Test
@@ -338,7 +309,7 @@ class SftpEndToEndIT {
         assertThat(listing.output()).contains("via-curl.txt");
         Run wrong = run("curl", "-sS", "-k", "-u", login + ":not-the-password", url + "/");
         assertThat(wrong.exit()).isNotZero();
-        assertThat(until(WITHIN, this::fileEvents, events -> events.size() >= 6)).contains(
+        assertThat(until(WITHIN, () -> client.fileEvents(token), events -> events.size() >= 6)).contains(
                 "file.uploaded /docs/upload.txt 13 sftp", "file.uploaded /via-curl.txt 13 sftp");
     }
 
