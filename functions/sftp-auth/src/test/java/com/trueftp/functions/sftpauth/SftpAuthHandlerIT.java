@@ -227,7 +227,7 @@ class SftpAuthHandlerIT {
         kinds.put("malformed login", sample("refused/malformed-login.json", user));
         kinds.put("disabled user", sample("password-login.json", disabled));
         Map<String, List<Long>> nanos = new HashMap<>();
-        for (int round = 0; round < 9; round++) {
+        for (int round = 0; round < 15; round++) {
             clock.advance(Duration.ofMinutes(16)); // never locked: each round is a new window
             for (Map.Entry<String, Map<String, Object>> kind : kinds.entrySet()) {
                 long start = System.nanoTime();
