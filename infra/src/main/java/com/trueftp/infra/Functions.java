@@ -6,7 +6,7 @@ import com.trueftp.aws.TableSpec;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.events.EventLog;
-import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.ftpuser.FtpUserLogins;
 import com.trueftp.sftp.LoginAttempts;
 import com.trueftp.stack.LambdaFunction;
 import com.trueftp.stack.StackOutputs;
@@ -271,7 +271,7 @@ final class Functions {
     private Function createSftpAuthFunction() {
         Function fn = function(LambdaFunction.SFTP_AUTH, Duration.seconds(10), Tables.FTP_USERS, Tables.ACCOUNTS);
         getItemOnly(fn, Tables.FTP_USERS, Tables.ACCOUNTS);
-        List<String> written = new ArrayList<>(List.of("account_id", "sk", FtpUserRepository.LAST_LOGIN_AT));
+        List<String> written = new ArrayList<>(List.of("account_id", "sk", FtpUserLogins.LAST_LOGIN_AT));
         written.addAll(LoginAttempts.ATTRIBUTES);
         updateOnly(fn, Tables.FTP_USERS, written.toArray(String[]::new));
         fn.addEnvironment(Config.FILES_BUCKET, files.bucket().getBucketName());

@@ -459,6 +459,9 @@ class TrueFtpStackTest {
         assertThat(environment(LambdaFunction.SFTP_AUTH).get(Config.SFTP_SESSION_ROLE_ARN))
                 .isEqualTo(Map.of("Fn::GetAtt", List.of(sessionRole, "Arn")));
         assertThat(referencedId(environment(LambdaFunction.SFTP_AUTH).get(Config.FILES_BUCKET))).isEqualTo(bucketId());
+        // Exactly what SftpAuthHandlerIT wires the handler with (besides what Lambda itself sets).
+        assertThat(environment(LambdaFunction.SFTP_AUTH)).containsOnlyKeys(Tables.FTP_USERS.nameVariable(),
+                Tables.ACCOUNTS.nameVariable(), Config.FILES_BUCKET, Config.SFTP_SESSION_ROLE_ARN, "JAVA_TOOL_OPTIONS");
         // What SFTP sessions change is told apart by their role's id in S3's notifications.
         assertThat(environment(LambdaFunction.FILE_ACTIVITY).get(Config.SFTP_PRINCIPALS))
                 .isEqualTo(Map.of("Fn::GetAtt", List.of(sessionRole, "RoleId")));

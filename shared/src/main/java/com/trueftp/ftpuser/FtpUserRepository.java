@@ -14,14 +14,12 @@ import com.trueftp.events.EventLog;
 import com.trueftp.events.EventType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import javax.inject.Inject;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -49,10 +47,6 @@ public class FtpUserRepository {
     private static final String USERNAME = "username#";
     private static final Pattern ID = Pattern.compile("ftp_[0-9A-Za-z]{20}");
     private static final String SSH_PUBLIC_KEYS = "ssh_public_keys";
-    /** The only attribute of a user a login writes. */
-    public static final String LAST_LOGIN_AT = "last_login_at";
-    /** How precisely {@code last_login_at} follows logins. */
-    public static final Duration LOGIN_GRANULARITY = Duration.ofMinutes(1);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -168,30 +162,6 @@ public class FtpUserRepository {
         return Map.of("account_id", s(accountId), "sk", s(USERNAME + username));
     }
 
-    /**
-     * Notes that the user logged in now, at most once a {@link #LOGIN_GRANULARITY}: a client that logs in for every
-     * file costs no write per file. Two logins racing write once (each writes only over what it read).
-     */
-    public void recordLogin(FtpUser user, Instant now) {
-        if (user.lastLoginAt() != null && now.isBefore(user.lastLoginAt().plus(LOGIN_GRANULARITY))) {
-            return;
-        }
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":now", s(Json.timestamp(now)));
-        if (user.lastLoginAt() != null) {
-            values.put(":seen", s(Json.timestamp(user.lastLoginAt())));
-        }
-        String unchanged = user.lastLoginAt() == null ? "attribute_not_exists(last_login_at)" : "last_login_at = :seen";
-        try {
-            dynamo.updateItem(u -> u.tableName(table).key(key(user.accountId(), user.id()))
-                    .updateExpression("SET last_login_at = :now")
-                    .conditionExpression("attribute_exists(sk) AND " + unchanged)
-                    .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException e) {
-            // Another login wrote it first, or the user is gone: either way nothing is left to note.
-        }
-    }
-
     public Optional<FtpUser> find(String accountId, String id) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(key(accountId, id))).item();
@@ -293,7 +263,7 @@ public class FtpUserRepository {
         }
     }
 
-    private static Map<String, AttributeValue> key(String accountId, String id) {
+    static Map<String, AttributeValue> key(String accountId, String id) {
         return Map.of("account_id", s(accountId), "sk", s(USER + id));
     }
 

@@ -6,7 +6,7 @@ import com.trueftp.account.AccountStatus;
 import com.trueftp.core.Config;
 import com.trueftp.files.FileSpace;
 import com.trueftp.ftpuser.FtpUser;
-import com.trueftp.ftpuser.FtpUserRepository;
+import com.trueftp.ftpuser.FtpUserLogins;
 import com.trueftp.ftpuser.LoginName;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.ftpuser.SshPublicKey;
@@ -31,7 +31,7 @@ public class SftpLogins {
     static final String NOBODYS_HASH =
             "$argon2id$v=19$m=19456,t=2,p=1$LhmtWSpRZe0VwjmjaTxsNg$c82yEy6UQf+HhRRETfVuVSq4FKKOLrIOhQAfgBaWS7k";
 
-    private final FtpUserRepository users;
+    private final FtpUserLogins users;
     private final AccountRepository accounts;
     private final LoginAttempts attempts;
     private final Clock clock;
@@ -72,7 +72,7 @@ public class SftpLogins {
     }
 
     @Inject
-    public SftpLogins(FtpUserRepository users, AccountRepository accounts, LoginAttempts attempts, Clock clock,
+    public SftpLogins(FtpUserLogins users, AccountRepository accounts, LoginAttempts attempts, Clock clock,
                       Config config) {
         this.users = users;
         this.accounts = accounts;

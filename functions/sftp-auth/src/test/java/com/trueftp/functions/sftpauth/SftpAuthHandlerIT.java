@@ -3,8 +3,10 @@ package com.trueftp.functions.sftpauth;
 import com.trueftp.account.AccountStatus;
 import com.trueftp.account.Plan;
 import com.trueftp.aws.Tables;
+import com.trueftp.core.Config;
 import com.trueftp.core.Json;
 import com.trueftp.ftpuser.FtpUser;
+import com.trueftp.ftpuser.FtpUserLogins;
 import com.trueftp.ftpuser.FtpUserRepository;
 import com.trueftp.ftpuser.PasswordHasher;
 import com.trueftp.ftpuser.SshPublicKey;
@@ -56,7 +58,7 @@ class SftpAuthHandlerIT {
     void setUp() {
         aws = AwsUnderTest.emulators();
         clock = new SettableClock(START);
-        handler = new SftpAuthHandler(new SftpLogins(aws.ftpUsers(), aws.accounts(),
+        handler = new SftpAuthHandler(new SftpLogins(new FtpUserLogins(aws.dynamo(), aws.config()), aws.accounts(),
                 new LoginAttempts(aws.dynamo(), aws.config()), clock, aws.config()), aws.config());
         account = aws.accounts().create("Acme", Plan.PRO).id();
         user = createUser("pipeline", true, "/inbox/", List.of());
@@ -91,9 +93,16 @@ class SftpAuthHandlerIT {
         assertThat(aws.ftpUsers().find(account, user.id()).orElseThrow().lastLoginAt()).isEqualTo(START);
     }
 
+    /** Wired as on Lambda, with only what the stack puts in the function's environment (no other table). */
     @Test
-    void theComponentWiredHandlerLogsInToo() throws IOException {
-        SftpAuthHandler wired = new SftpAuthHandler(aws.config());
+    void theComponentWiredHandlerNeedsOnlyItsOwnTablesBucketAndRole() throws IOException {
+        Map<String, String> environment = new HashMap<>();
+        for (String name : List.of(Config.REGION, Config.ACCESS_KEY_ID, Config.SECRET_ACCESS_KEY,
+                Config.DYNAMODB_ENDPOINT, Tables.FTP_USERS.nameVariable(), Tables.ACCOUNTS.nameVariable(),
+                Config.FILES_BUCKET, Config.SFTP_SESSION_ROLE_ARN)) {
+            environment.put(name, aws.config().require(name));
+        }
+        SftpAuthHandler wired = new SftpAuthHandler(Config.of(environment));
         assertThat(wired.handleRequest(sample("password-login.json", user), new TestContext())).containsKey("Role");
         assertThat(wired.handleRequest(sample("ftps-password-login.json", user), new TestContext())).containsKey("Role");
     }
