@@ -12,7 +12,10 @@ import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -66,6 +69,15 @@ public final class LocalMain {
     private void run() throws Exception {
         int port = port(this.port, "--port");
         int sftpPort = port(this.sftpPort, "--sftp-port");
+        // A taken port is said at once, before the emulators take seconds to start (binding says it again).
+        if (!free(port)) {
+            fail("port " + port + " is in use: pick another with --port");
+            return;
+        }
+        if (!free(sftpPort)) {
+            fail("SFTP port " + sftpPort + " is in use: pick another with --sftp-port");
+            return;
+        }
         LocalRuntime runtime;
         try {
             runtime = LocalRuntime.start(port, sftpPort, data, Config.fromEnvironment().authCacheTtl(),
@@ -89,6 +101,18 @@ public final class LocalMain {
         System.out.println("TrueFTP SFTP listening on " + runtime.sftpUrl());
         System.out.flush();
         stopped.await();
+    }
+
+    /** Whether a port of 127.0.0.1 can be listened on now (0, any free port, always can). */
+    private static boolean free(int port) {
+        if (port == 0) {
+            return true;
+        }
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return probe.isBound();
+        } catch (IOException inUse) {
+            return false;
+        }
     }
 
     private static int port(String value, String option) {

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -73,9 +74,9 @@ public final class LocalSftpServer implements AutoCloseable {
         Path hostKey = (dataDir == null ? staging : dataDir).resolve(HOST_KEY_FILE);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
         server.setPasswordAuthenticator((login, password, session) ->
-                grant(session, identityProvider.apply(request(login, password, session)), null));
+                grant(session, () -> identityProvider.apply(request(login, password, session)), null));
         server.setPublickeyAuthenticator((login, key, session) ->
-                grant(session, identityProvider.apply(request(login, null, session)), key));
+                grant(session, () -> identityProvider.apply(request(login, null, session)), key));
         server.setKeyboardInteractiveAuthenticator(null); // password and keys only, as on Transfer Family
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
         server.setFileSystemFactory(new FileSystemFactory() {
@@ -121,9 +122,9 @@ public final class LocalSftpServer implements AutoCloseable {
     }
 
     /** Applies the answer: a grant for a password login, or for a key login whose key is one of those returned. */
-    private static boolean grant(ServerSession session, Map<String, Object> answer, PublicKey offered) {
+    private static boolean grant(ServerSession session, Supplier<Map<String, Object>> ask, PublicKey offered) {
         try {
-            Optional<SessionGrant> grant = SessionGrant.of(answer);
+            Optional<SessionGrant> grant = SessionGrant.of(ask.get());
             if (grant.isEmpty()) {
                 return false;
             }
@@ -136,7 +137,7 @@ public final class LocalSftpServer implements AutoCloseable {
             session.setAttribute(GRANT, grant.get());
             return true;
         } catch (IOException | RuntimeException unreadableOrFailed) {
-            return false; // as on Transfer Family: a provider that fails refuses the login
+            return false; // as on Transfer Family: a provider that fails (or answers nonsense) refuses the login
         }
     }
 
