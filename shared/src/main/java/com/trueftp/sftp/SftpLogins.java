@@ -98,14 +98,17 @@ public class SftpLogins {
                 attempts.failed(standing, now);
                 return new Refused(refusal);
             }
-        } else if (refusal == null && !attempt.protocol().equals("SFTP")) {
-            return new Refused("a key login over " + attempt.protocol());
-        } else if (refusal == null && user.get().sshPublicKeys().isEmpty()) {
-            return new Refused("no keys");
-        } else if (refusal != null) {
-            return new Refused(refusal); // keys are checked by the server after this: no failure is known here
+            attempts.succeeded(standing); // a right password only: asking for keys proves nothing
+        } else {
+            if (refusal == null && !"SFTP".equals(attempt.protocol())) {
+                refusal = "a key login over " + attempt.protocol();
+            } else if (refusal == null && user.get().sshPublicKeys().isEmpty()) {
+                refusal = "no keys";
+            }
+            if (refusal != null) {
+                return new Refused(refusal); // not counted: the server checks the key after this, unknown here
+            }
         }
-        attempts.succeeded(standing);
         users.recordLogin(user.get(), now);
         return session(user.get(), account.get(), attempt.withPassword());
     }

@@ -209,6 +209,21 @@ class SftpAuthHandlerIT {
         assertThat(handler.handleRequest(sample("password-login.json", user), new TestContext())).isNotEmpty();
     }
 
+    /** Anyone may ask for a user's keys (the server checks the key after): that must not clear the failures. */
+    @Test
+    void askingForTheKeysNeitherResetsNorBypassesTheLockout() throws IOException {
+        FtpUser withKey = createUser("keyed", true, "/", List.of(
+                SshPublicKey.parse(SshKeys.generate(keys, "ed25519", 0).publicLine(), "key")));
+        for (int i = 0; i < 9; i++) {
+            handler.handleRequest(sample("refused/wrong-password.json", withKey), new TestContext());
+        }
+        assertThat(handler.handleRequest(sample("key-login.json", withKey), new TestContext())).containsKey("PublicKeys");
+        assertThat(failures(withKey)).isEqualTo(9);
+        handler.handleRequest(sample("refused/wrong-password.json", withKey), new TestContext());
+        assertThat(handler.handleRequest(sample("key-login.json", withKey), new TestContext())).isEmpty();
+        assertThat(handler.handleRequest(sample("password-login.json", withKey), new TestContext())).isEmpty();
+    }
+
     @Test
     void lastLoginAtIsWrittenAtMostOnceAMinute() throws IOException {
         handler.handleRequest(sample("password-login.json", user), new TestContext());
