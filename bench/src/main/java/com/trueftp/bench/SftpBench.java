@@ -22,6 +22,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SftpBench {
     static final int LOGINS = 200;
+    static final int REFUSAL_ROUNDS = 50;
     static final int UPLOAD_MIB = 100;
     static final int UPLOAD_RUNS = 3;
     private static final String PASSWORD = "a-strong-bench-secret";
@@ -53,6 +55,12 @@ final class SftpBench {
             FtpUser user = graph.ftpUsers().create(account, new FtpUserRepository.NewUser("partner",
                     PasswordHasher.hash(PASSWORD), true, true, "/", null), 250);
             json.putAll(logins(user));
+            // Their own users: the wrong passwords lock theirs after ten (later refusals are of a locked login).
+            FtpUser guessed = graph.ftpUsers().create(account, new FtpUserRepository.NewUser("guessed",
+                    PasswordHasher.hash(PASSWORD), true, true, "/", null), 250);
+            FtpUser disabled = graph.ftpUsers().create(account, new FtpUserRepository.NewUser("disabled",
+                    PasswordHasher.hash(PASSWORD), true, false, "/", null), 250);
+            json.putAll(refusals(guessed, disabled));
             json.putAll(upload(runtime, graph, user));
         } finally {
             runtime.close();
@@ -63,8 +71,7 @@ final class SftpBench {
 
     private static Map<String, Object> logins(FtpUser user) throws Exception {
         SftpAuthHandler handler = new SftpAuthHandler(); // as Lambda makes it: configured from the environment
-        Map<String, Object> request = Map.of("username", user.login().toString(), "password", PASSWORD,
-                "protocol", "SFTP", "serverId", "bench", "sourceIp", "127.0.0.1");
+        Map<String, Object> request = attempt(user.login().toString(), PASSWORD);
         LocalContext context = new LocalContext("sftp-auth", LogLevel.WARN);
         for (int i = 0; i < 20; i++) {
             handler.handleRequest(request, context); // warm
@@ -108,6 +115,49 @@ final class SftpBench {
         json.put("logins_per_second_parallel", Timings.round(parallel, 1));
         json.put("argon2_p50_ms", Timings.round(check.p50Ms(), 1));
         return json;
+    }
+
+    /**
+     * Refusals of each kind, interleaved (the order rotating each round): their medians should lie within a few
+     * milliseconds of each other, or a client could tell an unknown login from a wrong password by the time.
+     */
+    private static Map<String, Object> refusals(FtpUser user, FtpUser disabled) {
+        SftpAuthHandler handler = new SftpAuthHandler();
+        LocalContext context = new LocalContext("sftp-auth", LogLevel.ERROR);
+        Map<String, Map<String, Object>> kinds = new LinkedHashMap<>();
+        kinds.put("wrong_password", attempt(user.login().toString(), "not-the-password"));
+        kinds.put("unknown_login", attempt("nobody." + user.accountId(), PASSWORD));
+        kinds.put("malformed_login", attempt("../etc/passwd", PASSWORD));
+        kinds.put("disabled_user", attempt(disabled.login().toString(), PASSWORD));
+        List<String> names = new ArrayList<>(kinds.keySet());
+        Map<String, List<Long>> nanos = new LinkedHashMap<>();
+        for (int round = 0; round < REFUSAL_ROUNDS; round++) {
+            Collections.rotate(names, 1);
+            for (String kind : names) {
+                long start = System.nanoTime();
+                handler.handleRequest(kinds.get(kind), context);
+                nanos.computeIfAbsent(kind, k -> new ArrayList<>()).add(System.nanoTime() - start);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        StringBuilder line = new StringBuilder("    refusals, p50 over " + REFUSAL_ROUNDS + " interleaved rounds:");
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (Map.Entry<String, List<Long>> kind : nanos.entrySet()) {
+            double p50 = Timings.of(kind.getValue()).p50Ms();
+            min = Math.min(min, p50);
+            max = Math.max(max, p50);
+            json.put("refused_" + kind.getKey() + "_p50_ms", Timings.round(p50, 1));
+            line.append(String.format(" %s %.1f ms;", kind.getKey().replace('_', ' '), p50));
+        }
+        json.put("refusal_spread_ms", Timings.round(max - min, 1));
+        System.out.println(line + String.format(" spread %.1f ms", max - min));
+        return json;
+    }
+
+    private static Map<String, Object> attempt(String login, String password) {
+        return Map.of("username", login, "password", password, "protocol", "SFTP", "serverId", "bench",
+                "sourceIp", "127.0.0.1");
     }
 
     private static Map<String, Object> upload(LocalRuntime runtime, TestGraph graph, FtpUser user) throws Exception {

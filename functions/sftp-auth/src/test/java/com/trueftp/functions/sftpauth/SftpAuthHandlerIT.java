@@ -1,7 +1,9 @@
 package com.trueftp.functions.sftpauth;
 
+import com.trueftp.account.AccountRepository;
 import com.trueftp.account.AccountStatus;
 import com.trueftp.account.Plan;
+import com.trueftp.aws.AwsModule;
 import com.trueftp.aws.Tables;
 import com.trueftp.core.Config;
 import com.trueftp.core.Json;
@@ -23,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
@@ -32,9 +39,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -237,37 +247,52 @@ class SftpAuthHandlerIT {
     }
 
     /**
-     * Refusals cannot be told apart by their time: each kind runs the same reads, the same password check and the
-     * same counting write. Medians over interleaved rounds; the password check alone is tens of milliseconds, so a
-     * refusal that skipped it would stand out.
+     * Refusals cannot be told apart by their time because each kind does the same work: the same DynamoDB calls in
+     * the same order (recorded here exactly) and one password check (each kind's median time is at least most of
+     * one check: a refusal that skipped it would take a few milliseconds). How close the times come is measured
+     * in the benchmark (k): a shared machine's noise is no test's business.
      */
     @Test
-    void everyKindOfPasswordRefusalTakesTheSameTime() throws IOException {
+    void everyKindOfPasswordRefusalDoesTheSameWork() throws IOException {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        DynamoDbClient recorded = AwsModule.dynamoDbBuilder(aws.config())
+                .overrideConfiguration(AwsModule.overrides().toBuilder().addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        calls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                    }
+                }).build()).build();
+        SftpAuthHandler counted = new SftpAuthHandler(new SftpLogins(new FtpUserLogins(recorded, aws.config()),
+                new AccountRepository(recorded, aws.config(), clock), new LoginAttempts(recorded, aws.config()), clock,
+                aws.config()), aws.config());
         FtpUser disabled = createUser("disabled", true, "/", List.of());
         aws.ftpUsers().update(account, disabled.id(), new FtpUserRepository.Changes(null, null, false, null, null, null));
-        Map<String, Map<String, Object>> kinds = new HashMap<>();
+        Map<String, Map<String, Object>> kinds = new LinkedHashMap<>();
         kinds.put("wrong password", sample("refused/wrong-password.json", user));
         kinds.put("unknown login", sample("refused/unknown-login.json", user));
         kinds.put("malformed login", sample("refused/malformed-login.json", user));
         kinds.put("disabled user", sample("password-login.json", disabled));
+        List<String> names = new ArrayList<>(kinds.keySet());
         Map<String, List<Long>> nanos = new HashMap<>();
-        for (int round = 0; round < 15; round++) {
+        List<Long> checks = new ArrayList<>();
+        for (int round = 0; round < 9; round++) {
             clock.advance(Duration.ofMinutes(16)); // never locked: each round is a new window
-            for (Map.Entry<String, Map<String, Object>> kind : kinds.entrySet()) {
+            Collections.rotate(names, 1); // no kind always first or last in its round
+            for (String kind : names) {
+                calls.clear();
                 long start = System.nanoTime();
-                assertThat(handler.handleRequest(kind.getValue(), new TestContext())).isEmpty();
-                nanos.computeIfAbsent(kind.getKey(), k -> new ArrayList<>()).add(System.nanoTime() - start);
+                assertThat(counted.handleRequest(kinds.get(kind), new TestContext())).isEmpty();
+                nanos.computeIfAbsent(kind, k -> new ArrayList<>()).add(System.nanoTime() - start);
+                assertThat(calls).as(kind).containsExactly("GetItem", "GetItem", "GetItem", "UpdateItem");
             }
+            long start = System.nanoTime();
+            PasswordHasher.verify("x", user.passwordHash());
+            checks.add(System.nanoTime() - start);
         }
-        long start = System.nanoTime();
-        PasswordHasher.verify("x", user.passwordHash());
-        long oneCheck = System.nanoTime() - start;
-        Map<String, Double> medians = new HashMap<>();
-        nanos.forEach((kind, times) -> medians.put(kind, median(times) / 1e6));
-        double spread = medians.values().stream().mapToDouble(d -> d).max().orElseThrow()
-                - medians.values().stream().mapToDouble(d -> d).min().orElseThrow();
-        assertThat(spread).as("medians in ms %s, one password check %.1f ms", medians, oneCheck / 1e6)
-                .isLessThan(Math.max(8, oneCheck / 1e6 / 3));
+        double check = median(checks) / 1e6;
+        nanos.forEach((kind, times) -> assertThat(median(times) / 1e6)
+                .as("%s: median ms against one password check of %.1f ms", kind, check)
+                .isGreaterThan(0.7 * check));
     }
 
     private static double median(List<Long> values) {
